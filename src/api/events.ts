@@ -1,0 +1,55 @@
+/** Machine events: query-options factories and the key factory. */
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+import { client, unwrap } from './client'
+import type { components } from './schema'
+
+export type MachineEvent = components['schemas']['MachineEvent']
+export type MachineEventList = components['schemas']['MachineEventList']
+
+export const eventKeys = {
+  all: ['events'] as const,
+  feeds: () => [...eventKeys.all, 'feed'] as const,
+  feed: (machineId?: string) => [...eventKeys.feeds(), { machineId: machineId ?? null }] as const,
+  details: () => [...eventKeys.all, 'detail'] as const,
+  detail: (id: string) => [...eventKeys.details(), id] as const,
+}
+
+export const EVENT_PAGE_LIMIT = 50
+
+/**
+ * One page of events, newest first. `machineId` narrows to one machine where the service supports it; the result is
+ * filtered here too, so a service that ignores the filter still gives the right answer.
+ */
+export async function fetchEventPage(
+  options: { after?: string; limit?: number; machineId?: string },
+  signal?: AbortSignal,
+): Promise<MachineEventList> {
+  const query: Record<string, string | number> = { limit: options.limit ?? EVENT_PAGE_LIMIT }
+  if (options.after) query.after = options.after
+  if (options.machineId) query.machineId = options.machineId
+  const page = await unwrap(
+    client.GET('/machine-events', {
+      params: { query: query as { limit?: number; after?: string } },
+      ...(signal ? { signal } : {}),
+    }),
+  )
+  if (!options.machineId) return page
+  return { ...page, items: (page.items ?? []).filter((e) => e.machineId === options.machineId) }
+}
+
+export function eventFeedQueryOptions(machineId?: string) {
+  return infiniteQueryOptions({
+    queryKey: eventKeys.feed(machineId),
+    queryFn: ({ pageParam, signal }) =>
+      fetchEventPage({ ...(pageParam ? { after: pageParam } : {}), ...(machineId ? { machineId } : {}) }, signal),
+    initialPageParam: '',
+    getNextPageParam: (last) => (last.hasMore && last.nextPage ? last.nextPage : undefined),
+  })
+}
+
+export function eventQueryOptions(id: string) {
+  return queryOptions({
+    queryKey: eventKeys.detail(id),
+    queryFn: ({ signal }) => unwrap(client.GET('/machine-events/{id}', { params: { path: { id } }, signal })),
+  })
+}

@@ -1,0 +1,184 @@
+/** Machines: query-options factories, the key factory and the mutations, shared by route loaders and components. */
+import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { isTransitional, type LifecycleAction, pendingStateFor } from '../lib/machine-state'
+import { client, unwrap } from './client'
+import { eventKeys } from './events'
+import type { components } from './schema'
+
+export type Machine = components['schemas']['Machine']
+export type MachineCreate = components['schemas']['MachineCreate']
+export type MachineUpdate = components['schemas']['MachineUpdate']
+
+export const machineKeys = {
+  all: ['machines'] as const,
+  lists: () => [...machineKeys.all, 'list'] as const,
+  /** The whole fleet, every page followed. */
+  fleet: () => [...machineKeys.lists(), 'fleet'] as const,
+  details: () => [...machineKeys.all, 'detail'] as const,
+  detail: (id: string) => [...machineKeys.details(), id] as const,
+  accessors: (id: string) => [...machineKeys.detail(id), 'accessors'] as const,
+  desktop: (id: string) => [...machineKeys.detail(id), 'desktop'] as const,
+}
+
+/** The largest page the API serves. */
+export const PAGE_LIMIT = 120
+export const FAST_POLL_MS = 2_000
+export const SLOW_POLL_MS = 30_000
+
+/** Follows `nextPage` cursors until the last page, so every machine of the team is there. */
+export async function fetchAllMachines(signal?: AbortSignal): Promise<Machine[]> {
+  const machines: Machine[] = []
+  let after: string | undefined
+  for (;;) {
+    const page = await unwrap(
+      client.GET('/machines', {
+        params: { query: { limit: PAGE_LIMIT, ...(after ? { after } : {}) } },
+        ...(signal ? { signal } : {}),
+      }),
+    )
+    machines.push(...(page.items ?? []))
+    if (!page.hasMore || !page.nextPage || page.nextPage === after) return machines
+    after = page.nextPage
+  }
+}
+
+export function fleetQueryOptions() {
+  return queryOptions({
+    queryKey: machineKeys.fleet(),
+    queryFn: ({ signal }) => fetchAllMachines(signal),
+    refetchInterval: (query) => (query.state.data?.some((m) => isTransitional(m.state)) ? FAST_POLL_MS : SLOW_POLL_MS),
+  })
+}
+
+export function machineQueryOptions(id: string) {
+  return queryOptions({
+    queryKey: machineKeys.detail(id),
+    queryFn: ({ signal }) => unwrap(client.GET('/machines/{id}', { params: { path: { id } }, signal })),
+    refetchInterval: (query) => (isTransitional(query.state.data?.state) ? FAST_POLL_MS : SLOW_POLL_MS),
+  })
+}
+
+/** Writes one machine into the detail cache and into the fleet list, wherever it is cached. */
+export function putMachine(queryClient: QueryClient, machine: Machine): void {
+  if (!machine.id) return
+  queryClient.setQueryData(machineKeys.detail(machine.id), machine)
+  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) => {
+    if (!fleet) return fleet
+    let found = false
+    const next = fleet.map((m) => {
+      if (m.id !== machine.id) return m
+      found = true
+      return machine
+    })
+    return found ? next : [machine, ...fleet]
+  })
+}
+
+function patchMachine(queryClient: QueryClient, id: string, patch: Partial<Machine>): void {
+  queryClient.setQueryData<Machine>(machineKeys.detail(id), (m) => (m ? { ...m, ...patch } : m))
+  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) =>
+    fleet?.map((m) => (m.id === id ? { ...m, ...patch } : m)),
+  )
+}
+
+function removeMachine(queryClient: QueryClient, id: string): void {
+  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) => fleet?.filter((m) => m.id !== id))
+  queryClient.removeQueries({ queryKey: machineKeys.detail(id) })
+}
+
+export function runLifecycleAction(id: string, action: LifecycleAction): Promise<Machine> {
+  const params = { params: { path: { id } } }
+  switch (action) {
+    case 'start':
+      return unwrap(client.PATCH('/machines/{id}/start', params))
+    case 'stop':
+      return unwrap(client.PATCH('/machines/{id}/stop', params))
+    case 'restart':
+      return unwrap(client.PATCH('/machines/{id}/restart', params))
+  }
+}
+
+interface LifecycleVariables {
+  id: string
+  action: LifecycleAction
+}
+
+interface LifecycleContext {
+  previous: Machine | undefined
+  previousFleet: Machine[] | undefined
+}
+
+/**
+ * Start, stop or restart one machine. The new state shows at once (optimistic), rolls back when the API refuses,
+ * and the machine and event caches are refreshed when it settles.
+ */
+export function useLifecycleAction() {
+  const queryClient = useQueryClient()
+  return useMutation<Machine, Error, LifecycleVariables, LifecycleContext>({
+    mutationFn: ({ id, action }) => runLifecycleAction(id, action),
+    onMutate: async ({ id, action }) => {
+      await Promise.all([
+        queryClient.cancelQueries({ queryKey: machineKeys.detail(id), exact: true }),
+        queryClient.cancelQueries({ queryKey: machineKeys.fleet() }),
+      ])
+      const previous = queryClient.getQueryData<Machine>(machineKeys.detail(id))
+      const previousFleet = queryClient.getQueryData<Machine[]>(machineKeys.fleet())
+      patchMachine(queryClient, id, { state: pendingStateFor(action) })
+      return { previous, previousFleet }
+    },
+    onError: (_error, { id }, context) => {
+      if (!context) return
+      queryClient.setQueryData(machineKeys.detail(id), context.previous)
+      queryClient.setQueryData(machineKeys.fleet(), context.previousFleet)
+    },
+    onSuccess: (machine) => putMachine(queryClient, machine),
+    onSettled: (_data, _error, { id }) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: machineKeys.detail(id), exact: true }),
+        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
+      ]),
+  })
+}
+
+export function useCreateMachine() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: MachineCreate) => unwrap(client.POST('/machines', { body })),
+    onSuccess: (machine) => {
+      putMachine(queryClient, machine)
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
+      ])
+    },
+  })
+}
+
+export function useUpdateMachine(id: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: MachineUpdate) => unwrap(client.PUT('/machines/{id}', { params: { path: { id } }, body })),
+    onSuccess: (machine) => {
+      putMachine(queryClient, machine)
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
+      ])
+    },
+  })
+}
+
+export function useDeleteMachine() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (id: string) => unwrap(client.DELETE('/machines/{id}', { params: { path: { id } } })),
+    onSuccess: (_data, id) => {
+      removeMachine(queryClient, id)
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
+        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
+      ])
+    },
+  })
+}
