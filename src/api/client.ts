@@ -3,6 +3,8 @@
  * Every call goes through `unwrap()`, which returns the data or throws an ApiError.
  */
 import createClient from 'openapi-fetch'
+import { normalizeResponse } from './normalize'
+import { retryRateLimitedReads } from './read-retry'
 import type { paths } from './schema'
 
 export const API_BASE = '/api/v1'
@@ -15,9 +17,17 @@ function baseUrl(): string {
 export const client = createClient<paths>({
   baseUrl: baseUrl(),
   // Look fetch up on every call rather than capturing it now, so test interceptors installed later still apply.
-  fetch: (request) => globalThis.fetch(request),
+  // Reads the API rate-limits with a short Retry-After are sent again (read-retry.ts).
+  fetch: retryRateLimitedReads((request) => globalThis.fetch(request)),
   // The server refuses state-changing requests without this header (CSRF defence).
   headers: { 'X-CSRF': '1', Accept: 'application/json' },
+})
+
+// Every successful answer, from the contract-shaped simulator or the live service, reaches callers in the contract's
+// shape (normalize.ts): the one place where the two dialects meet.
+client.use({
+  onResponse: ({ request, response, schemaPath, params }) =>
+    normalizeResponse({ method: request.method, schemaPath, params, response }),
 })
 
 /** An error answered by the API (or the proxy in front of it), or a network failure (status 0). */

@@ -1,5 +1,6 @@
 /** Machine events: query-options factories and the key factory. */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
+import { EVENT_FAST_POLL_MS, eventPollInterval, isEventInProgress } from '../lib/machine-events'
 import { client, unwrap } from './client'
 import type { components } from './schema'
 
@@ -10,6 +11,8 @@ export const eventKeys = {
   all: ['events'] as const,
   feeds: () => [...eventKeys.all, 'feed'] as const,
   feed: (machineId?: string) => [...eventKeys.feeds(), { machineId: machineId ?? null }] as const,
+  /** The newest page alone, polled while the feed is on screen. */
+  latest: (machineId?: string) => [...eventKeys.all, 'latest', { machineId: machineId ?? null }] as const,
   details: () => [...eventKeys.all, 'detail'] as const,
   detail: (id: string) => [...eventKeys.details(), id] as const,
 }
@@ -37,6 +40,10 @@ export async function fetchEventPage(
   return { ...page, items: (page.items ?? []).filter((e) => e.machineId === options.machineId) }
 }
 
+/**
+ * Every page loaded so far, following `nextPage`. New events reach the top through `latestEventsQueryOptions`
+ * (merged in by id), so loaded pages are not refetched on a timer.
+ */
 export function eventFeedQueryOptions(machineId?: string) {
   return infiniteQueryOptions({
     queryKey: eventKeys.feed(machineId),
@@ -44,6 +51,16 @@ export function eventFeedQueryOptions(machineId?: string) {
       fetchEventPage({ ...(pageParam ? { after: pageParam } : {}), ...(machineId ? { machineId } : {}) }, signal),
     initialPageParam: '',
     getNextPageParam: (last) => (last.hasMore && last.nextPage ? last.nextPage : undefined),
+    staleTime: Number.POSITIVE_INFINITY,
+  })
+}
+
+/** The newest page only: polled every 10 s, every 2 s while one of its events is still in progress. */
+export function latestEventsQueryOptions(machineId?: string) {
+  return queryOptions({
+    queryKey: eventKeys.latest(machineId),
+    queryFn: ({ signal }) => fetchEventPage(machineId ? { machineId } : {}, signal),
+    refetchInterval: (query) => eventPollInterval(query.state.data?.items),
   })
 }
 
@@ -51,5 +68,6 @@ export function eventQueryOptions(id: string) {
   return queryOptions({
     queryKey: eventKeys.detail(id),
     queryFn: ({ signal }) => unwrap(client.GET('/machine-events/{id}', { params: { path: { id } }, signal })),
+    refetchInterval: (query) => (isEventInProgress(query.state.data?.state) ? EVENT_FAST_POLL_MS : false),
   })
 }

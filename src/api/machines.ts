@@ -25,8 +25,14 @@ export const PAGE_LIMIT = 120
 export const FAST_POLL_MS = 2_000
 export const SLOW_POLL_MS = 30_000
 
-/** Follows `nextPage` cursors until the last page, so every machine of the team is there. */
-export async function fetchAllMachines(signal?: AbortSignal): Promise<Machine[]> {
+/**
+ * Follows `nextPage` cursors until the last page, so every machine of the team is there. `onProgress` hears the
+ * count fetched so far after each page.
+ */
+export async function fetchAllMachines(
+  signal?: AbortSignal,
+  onProgress?: (fetched: number) => void,
+): Promise<Machine[]> {
   const machines: Machine[] = []
   let after: string | undefined
   for (;;) {
@@ -37,16 +43,98 @@ export async function fetchAllMachines(signal?: AbortSignal): Promise<Machine[]>
       }),
     )
     machines.push(...(page.items ?? []))
+    onProgress?.(machines.length)
     if (!page.hasMore || !page.nextPage || page.nextPage === after) return machines
     after = page.nextPage
   }
 }
 
+/**
+ * A fleet larger than one page is not re-listed every 2 s while machines are in transition: those machines are
+ * followed one by one instead (`fleetTransitionsQueryOptions`), and the whole list refreshes on the slow interval.
+ */
+export function isLargeFleet(machines: readonly Machine[] | undefined): boolean {
+  return (machines?.length ?? 0) > PAGE_LIMIT
+}
+
+/** How many machines the latest whole-fleet load has fetched so far: the loading view of a large fleet counts up. */
+let fleetFetched = 0
+const fleetProgressListeners = new Set<() => void>()
+
+export function subscribeFleetProgress(listener: () => void): () => void {
+  fleetProgressListeners.add(listener)
+  return () => fleetProgressListeners.delete(listener)
+}
+
+export function getFleetProgress(): number {
+  return fleetFetched
+}
+
+function reportFleetProgress(fetched: number): void {
+  fleetFetched = fetched
+  for (const listener of fleetProgressListeners) listener()
+}
+
 export function fleetQueryOptions() {
   return queryOptions({
     queryKey: machineKeys.fleet(),
-    queryFn: ({ signal }) => fetchAllMachines(signal),
-    refetchInterval: (query) => (query.state.data?.some((m) => isTransitional(m.state)) ? FAST_POLL_MS : SLOW_POLL_MS),
+    queryFn: ({ signal }) => {
+      reportFleetProgress(0)
+      return fetchAllMachines(signal, reportFleetProgress)
+    },
+    refetchInterval: (query) => {
+      const fleet = query.state.data
+      if (isLargeFleet(fleet)) return SLOW_POLL_MS
+      return fleet?.some((m) => isTransitional(m.state)) ? FAST_POLL_MS : SLOW_POLL_MS
+    },
+  })
+}
+
+/** At most this many machines in transition are followed one by one; the rest wait for the slow list refresh. */
+export const MAX_FOLLOWED = 40
+const FOLLOW_CONCURRENCY = 6
+
+/** The ids of a large fleet's machines in transition, to follow fast; empty for a small fleet (the list polls fast). */
+export function transitioningIds(machines: readonly Machine[] | undefined): string[] {
+  if (!machines || !isLargeFleet(machines)) return []
+  const ids: string[] = []
+  for (const machine of machines) {
+    if (machine.id && isTransitional(machine.state)) ids.push(machine.id)
+    if (ids.length === MAX_FOLLOWED) break
+  }
+  return ids
+}
+
+/**
+ * Follows the given machines (GET /machines/{id}, a few at a time) every 2 s and writes each answer into the
+ * detail and fleet caches. `ids` are read when each poll runs, so the key stays the same as machines come and go.
+ */
+export function fleetTransitionsQueryOptions(ids: readonly string[]) {
+  return queryOptions({
+    queryKey: [...machineKeys.lists(), 'transitions'] as const,
+    queryFn: async ({ signal, client: queryClient }): Promise<Machine[]> => {
+      const pending = [...ids]
+      const fetched: Machine[] = []
+      const lane = async () => {
+        for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
+          try {
+            const machine = await unwrap(client.GET('/machines/{id}', { params: { path: { id } }, signal }))
+            putMachine(queryClient, machine)
+            fetched.push(machine)
+          } catch (error) {
+            // One machine failing (deleted meanwhile, rate limited) must not stop the others; the list refresh
+            // catches up with it. Cancellation ends the whole poll.
+            if (signal.aborted) throw error
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(FOLLOW_CONCURRENCY, ids.length) }, lane))
+      return fetched
+    },
+    enabled: ids.length > 0,
+    refetchInterval: FAST_POLL_MS,
+    staleTime: 0,
+    gcTime: 0,
   })
 }
 
@@ -71,6 +159,29 @@ export function putMachine(queryClient: QueryClient, machine: Machine): void {
       return machine
     })
     return found ? next : [machine, ...fleet]
+  })
+}
+
+/** Writes several machines into their detail caches and into the fleet list in one pass (bulk actions). */
+export function putMachines(queryClient: QueryClient, machines: readonly Machine[]): void {
+  const byId = new Map<string, Machine>()
+  for (const machine of machines) {
+    if (!machine.id) continue
+    byId.set(machine.id, machine)
+    queryClient.setQueryData(machineKeys.detail(machine.id), machine)
+  }
+  if (byId.size === 0) return
+  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) => {
+    if (!fleet) return fleet
+    const seen = new Set<string>()
+    const next = fleet.map((m) => {
+      const update = m.id ? byId.get(m.id) : undefined
+      if (!update || !m.id) return m
+      seen.add(m.id)
+      return update
+    })
+    const added = [...byId.values()].filter((m) => !seen.has(m.id ?? ''))
+    return added.length > 0 ? [...added, ...next] : next
   })
 }
 

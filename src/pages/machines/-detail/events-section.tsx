@@ -1,0 +1,106 @@
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
+import { Link } from '@tanstack/react-router'
+import { useEffect, useRef } from 'react'
+import { eventFeedQueryOptions, eventKeys, type MachineEvent } from '../../../api/events'
+import { FAST_POLL_MS, type Machine } from '../../../api/machines'
+import { RelativeTime } from '../../../components/relative-time'
+import { Badge, type BadgeTone } from '../../../components/ui/badge'
+import { buttonClasses } from '../../../components/ui/button'
+import { SkeletonRows } from '../../../components/ui/skeleton'
+import { EmptyState, ErrorState } from '../../../components/ui/states'
+import { isTransitional } from '../../../lib/machine-state'
+import { Section, StaleNotice } from './section'
+
+/** How many of the newest events the page lists; the feed has the rest. */
+const SHOWN = 10
+
+const TYPE_LABEL: Record<string, string> = {
+  create: 'Created',
+  start: 'Start',
+  stop: 'Stop',
+  restart: 'Restart',
+  update: 'Settings updated',
+  delete: 'Deleted',
+  'grant-access': 'Access granted',
+  'revoke-access': 'Access revoked',
+}
+
+function stateTone(state: string | undefined): BadgeTone {
+  if (state === 'done') return 'green'
+  if (state === 'error' || state === 'cancelled') return 'red'
+  if (state === 'in progress' || state === 'new') return 'amber'
+  return 'neutral'
+}
+
+function EventRow({ event }: { event: MachineEvent }) {
+  return (
+    <li className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+      <span className="font-medium">{TYPE_LABEL[event.type ?? ''] ?? event.type ?? 'Event'}</span>
+      <span className="flex items-center gap-3">
+        <Badge tone={stateTone(event.state)}>{event.state ?? 'unknown'}</Badge>
+        <span className="text-slate-600 dark:text-slate-300">
+          <RelativeTime iso={event.dtCreated} />
+        </span>
+      </span>
+    </li>
+  )
+}
+
+/** The machine's newest events (first page of its feed), refreshed quickly while it is in transition. */
+export function EventsSection({ machine }: { machine: Machine }) {
+  const machineId = machine.id ?? ''
+  const events = useInfiniteQuery({
+    ...eventFeedQueryOptions(machineId),
+    refetchInterval: isTransitional(machine.state) ? FAST_POLL_MS : false,
+  })
+  const items = (events.data?.pages[0]?.items ?? []).slice(0, SHOWN)
+  const queryClient = useQueryClient()
+  const transitional = isTransitional(machine.state)
+  const wasTransitional = useRef(transitional)
+
+  // When the machine settles, its last event has just finished: look once more.
+  useEffect(() => {
+    if (wasTransitional.current && !transitional) {
+      void queryClient.invalidateQueries({ queryKey: eventKeys.feed(machineId) })
+    }
+    wasTransitional.current = transitional
+  }, [transitional, machineId, queryClient])
+
+  return (
+    <Section
+      title="Events"
+      description="What happened to this machine, newest first."
+      actions={
+        <Link to="/events" search={{ machineId }} className={buttonClasses('secondary', 'sm')}>
+          All events of this machine
+        </Link>
+      }
+    >
+      {events.isPending ? (
+        <SkeletonRows rows={4} label="Loading events" />
+      ) : events.isError && !events.data ? (
+        <ErrorState
+          title="Could not load the events"
+          error={events.error}
+          onRetry={() => void events.refetch()}
+          retrying={events.isFetching}
+        />
+      ) : (
+        <>
+          {events.isError ? (
+            <StaleNotice error={events.error} onRetry={() => void events.refetch()} retrying={events.isFetching} />
+          ) : null}
+          {items.length === 0 ? (
+            <EmptyState title="No events yet">Starting, stopping or changing the machine records events.</EmptyState>
+          ) : (
+            <ol aria-label="Recent events" className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
+              {items.map((event) => (
+                <EventRow key={event.id} event={event} />
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+    </Section>
+  )
+}
