@@ -10,8 +10,9 @@
 
 import { Route as rootRouteImport } from './pages/__root'
 import { Route as IndexRouteImport } from './pages/index'
-import { Route as AvailabilityRouteImport } from './pages/availability'
+import { Route as AvailabilityIndexRouteImport } from './pages/availability/index'
 import { Route as EventsIndexRouteImport } from './pages/events/index'
+import { Route as EventsEventIdRouteImport } from './pages/events/$eventId'
 import { Route as MachinesIndexRouteImport } from './pages/machines/index'
 import { Route as MachinesMachineIdRouteImport } from './pages/machines/$machineId'
 
@@ -20,14 +21,19 @@ const IndexRoute = IndexRouteImport.update({
   path: '/',
   getParentRoute: () => rootRouteImport,
 } as any)
-const AvailabilityRoute = AvailabilityRouteImport.update({
-  id: '/availability',
-  path: '/availability',
+const AvailabilityIndexRoute = AvailabilityIndexRouteImport.update({
+  id: '/availability/',
+  path: '/availability/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const EventsIndexRoute = EventsIndexRouteImport.update({
   id: '/events/',
   path: '/events/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const EventsEventIdRoute = EventsEventIdRouteImport.update({
+  id: '/events/$eventId',
+  path: '/events/$eventId',
   getParentRoute: () => rootRouteImport,
 } as any)
 const MachinesIndexRoute = MachinesIndexRouteImport.update({
@@ -43,45 +49,61 @@ const MachinesMachineIdRoute = MachinesMachineIdRouteImport.update({
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
-  '/availability': typeof AvailabilityRoute
+  '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
-  '/availability': typeof AvailabilityRoute
+  '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/availability': typeof AvailabilityIndexRoute
   '/events': typeof EventsIndexRoute
   '/machines': typeof MachinesIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
-  '/availability': typeof AvailabilityRoute
+  '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/availability' | '/machines/$machineId' | '/events/' | '/machines/'
+    | '/'
+    | '/events/$eventId'
+    | '/machines/$machineId'
+    | '/availability/'
+    | '/events/'
+    | '/machines/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/availability' | '/machines/$machineId' | '/events' | '/machines'
+  to:
+    | '/'
+    | '/events/$eventId'
+    | '/machines/$machineId'
+    | '/availability'
+    | '/events'
+    | '/machines'
   id:
     | '__root__'
     | '/'
-    | '/availability'
+    | '/events/$eventId'
     | '/machines/$machineId'
+    | '/availability/'
     | '/events/'
     | '/machines/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
-  AvailabilityRoute: typeof AvailabilityRoute
+  EventsEventIdRoute: typeof EventsEventIdRoute
   MachinesMachineIdRoute: typeof MachinesMachineIdRoute
+  AvailabilityIndexRoute: typeof AvailabilityIndexRoute
   EventsIndexRoute: typeof EventsIndexRoute
   MachinesIndexRoute: typeof MachinesIndexRoute
 }
@@ -95,11 +117,11 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IndexRouteImport
       parentRoute: typeof rootRouteImport
     }
-    '/availability': {
-      id: '/availability'
+    '/availability/': {
+      id: '/availability/'
       path: '/availability'
-      fullPath: '/availability'
-      preLoaderRoute: typeof AvailabilityRouteImport
+      fullPath: '/availability/'
+      preLoaderRoute: typeof AvailabilityIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/events/': {
@@ -107,6 +129,13 @@ declare module '@tanstack/react-router' {
       path: '/events'
       fullPath: '/events/'
       preLoaderRoute: typeof EventsIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/events/$eventId': {
+      id: '/events/$eventId'
+      path: '/events/$eventId'
+      fullPath: '/events/$eventId'
+      preLoaderRoute: typeof EventsEventIdRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/machines/': {
@@ -128,8 +157,9 @@ declare module '@tanstack/react-router' {
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
-  AvailabilityRoute: AvailabilityRoute,
+  EventsEventIdRoute: EventsEventIdRoute,
   MachinesMachineIdRoute: MachinesMachineIdRoute,
+  AvailabilityIndexRoute: AvailabilityIndexRoute,
   EventsIndexRoute: EventsIndexRoute,
   MachinesIndexRoute: MachinesIndexRoute,
 }

@@ -106,8 +106,9 @@ export function transitioningIds(machines: readonly Machine[] | undefined): stri
 }
 
 /**
- * Follows the given machines (GET /machines/{id}, a few at a time) every 2 s and writes each answer into the
- * detail and fleet caches. `ids` are read when each poll runs, so the key stays the same as machines come and go.
+ * Follows the given machines (GET /machines/{id}, a few at a time) every 2 s and writes the answers into the
+ * detail and fleet caches, all at once when the round is done (one table update, not one per machine).
+ * `ids` are read when each poll runs, so the key stays the same as machines come and go.
  */
 export function fleetTransitionsQueryOptions(ids: readonly string[]) {
   return queryOptions({
@@ -118,9 +119,7 @@ export function fleetTransitionsQueryOptions(ids: readonly string[]) {
       const lane = async () => {
         for (let id = pending.shift(); id !== undefined; id = pending.shift()) {
           try {
-            const machine = await unwrap(client.GET('/machines/{id}', { params: { path: { id } }, signal }))
-            putMachine(queryClient, machine)
-            fetched.push(machine)
+            fetched.push(await unwrap(client.GET('/machines/{id}', { params: { path: { id } }, signal })))
           } catch (error) {
             // One machine failing (deleted meanwhile, rate limited) must not stop the others; the list refresh
             // catches up with it. Cancellation ends the whole poll.
@@ -129,6 +128,7 @@ export function fleetTransitionsQueryOptions(ids: readonly string[]) {
         }
       }
       await Promise.all(Array.from({ length: Math.min(FOLLOW_CONCURRENCY, ids.length) }, lane))
+      putMachines(queryClient, fetched)
       return fetched
     },
     enabled: ids.length > 0,

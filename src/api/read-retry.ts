@@ -48,7 +48,7 @@ export function retryRateLimitedReads(
       if (response.status !== 429 || attempt >= MAX_READ_RETRIES) return response
       const seconds = retryAfterSeconds(response.headers.get('Retry-After'), Date.now()) ?? DEFAULT_RETRY_WAIT_SECONDS
       if (seconds > MAX_RETRY_WAIT_SECONDS) return response
-      await response.body?.cancel()
+      void response.body?.cancel().catch(() => {})
       await wait(seconds * 1000, request.signal)
     }
   }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { fleetSearchSchema } from './fleet-search'
+
+describe('machines page search params', () => {
+  it('fills in the defaults', () => {
+    expect(fleetSearchSchema.parse({})).toEqual({ q: '', sort: 'name', dir: 'asc' })
+  })
+
+  it('keeps valid values', () => {
+    expect(
+      fleetSearchSchema.parse({
+        q: 'train',
+        state: 'ready',
+        region: 'ny2',
+        type: 'A100-80G',
+        sort: 'lastRun',
+        dir: 'desc',
+        create: 1,
+        createRegion: 'ny2',
+        createType: 'A100',
+      }),
+    ).toEqual({
+      q: 'train',
+      state: 'ready',
+      region: 'ny2',
+      type: 'A100-80G',
+      sort: 'lastRun',
+      dir: 'desc',
+      create: 1,
+      createRegion: 'ny2',
+      createType: 'A100',
+    })
+  })
+
+  it('falls back field by field for unknown values, never throwing', () => {
+    expect(
+      fleetSearchSchema.parse({
+        q: { nested: true },
+        state: 'melting',
+        region: '<script>',
+        type: 42,
+        sort: 'colour',
+        dir: 'up',
+        create: 'yes',
+      }),
+    ).toEqual({ q: '', sort: 'name', dir: 'asc' })
+  })
+
+  it('reads a number typed into the filter box as text', () => {
+    expect(fleetSearchSchema.parse({ q: 184 }).q).toBe('184')
+  })
+})

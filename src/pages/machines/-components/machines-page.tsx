@@ -1,0 +1,283 @@
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query'
+import { getRouteApi } from '@tanstack/react-router'
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+import { fleetQueryOptions, fleetTransitionsQueryOptions, type Machine, transitioningIds } from '../../../api/machines'
+import { Button } from '../../../components/ui/button'
+import { EmptyState } from '../../../components/ui/states'
+import { toast } from '../../../components/ui/toast-store'
+import { MACHINE_TYPES, REGIONS, regionId } from '../../../lib/catalog'
+import { type BulkPlan, planBulkAction } from '../../../lib/fleet-bulk'
+import { fleetCsv, fleetCsvFilename } from '../../../lib/fleet-csv'
+import type { FleetSortKey, SortDirection } from '../../../lib/fleet-search'
+import { summarizeFleet } from '../../../lib/fleet-summary'
+import {
+  filterMachines,
+  isFilterActive,
+  machineTypeChoices,
+  regionChoices,
+  resolveChoice,
+  sortMachines,
+} from '../../../lib/fleet-view'
+import type { LifecycleAction } from '../../../lib/machine-state'
+import { BulkActionDialog } from './bulk-action-dialog'
+import { CreateMachineDialog } from './create-machine-dialog'
+import { FleetSummaryPanel } from './fleet-summary'
+import { FleetTable } from './fleet-table'
+import { FleetToolbar } from './fleet-toolbar'
+import { RefreshStatus, StaleNotice } from './refresh-status'
+
+const route = getRouteApi('/machines/')
+
+function download(text: string, filename: string): void {
+  // The byte order mark makes spreadsheet programs read the file as UTF-8.
+  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type: 'text/csv;charset=utf-8' }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  link.style.display = 'none'
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1_000)
+}
+
+/** Follows a large fleet's machines in transition one by one (the list itself refreshes on the slow interval). */
+function useTransitionFollower(machines: readonly Machine[]): void {
+  const ids = useMemo(() => transitioningIds(machines), [machines])
+  useQuery(fleetTransitionsQueryOptions(ids))
+}
+
+export function MachinesPage() {
+  const search = route.useSearch()
+  const navigate = route.useNavigate()
+  const fleet = useSuspenseQuery(fleetQueryOptions())
+  const machines = fleet.data
+  useTransitionFollower(machines)
+
+  // Filtering and sorting 20,000 rows may take a moment: typing stays responsive and the table catches up.
+  const view = useDeferredValue(search)
+  const regions = useMemo(() => regionChoices(machines, REGIONS), [machines])
+  const types = useMemo(() => machineTypeChoices(machines, MACHINE_TYPES), [machines])
+  // Values from the URL that match nothing known are treated as "no filter".
+  const region = resolveChoice(search.region ? regionId(search.region) : undefined, regions)
+  const type = resolveChoice(search.type, types)
+  const viewRegion = resolveChoice(view.region ? regionId(view.region) : undefined, regions)
+  const viewType = resolveChoice(view.type, types)
+
+  const summary = useMemo(() => summarizeFleet(machines), [machines])
+  const sorted = useMemo(
+    () => sortMachines(machines, { key: view.sort, dir: view.dir }),
+    [machines, view.sort, view.dir],
+  )
+  const rows = useMemo(
+    () => filterMachines(sorted, { q: view.q, state: view.state, region: viewRegion, machineType: viewType }),
+    [sorted, view.q, view.state, viewRegion, viewType],
+  )
+  const filtered = isFilterActive({ q: search.q, state: search.state, region, machineType: type })
+
+  // Selection: ids, kept while filters change; actions apply to the selected machines in view.
+  const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set())
+  const anchor = useRef<number | null>(null)
+  const rowsRef = useRef(rows)
+  useEffect(() => {
+    rowsRef.current = rows
+  }, [rows])
+  const onToggle = useCallback((id: string, index: number, range: boolean) => {
+    // Read the anchor and rows now: the state updater below runs later, after the anchor has moved.
+    const from = range && anchor.current !== null ? Math.min(anchor.current, index) : index
+    const to = range && anchor.current !== null ? Math.max(anchor.current, index) : index
+    const ids = rowsRef.current
+      .slice(from, to + 1)
+      .map((m) => m.id)
+      .filter((rowId): rowId is string => Boolean(rowId))
+    anchor.current = index
+    setSelected((previous) => {
+      const next = new Set(previous)
+      const select = !previous.has(id)
+      for (const rowId of ids) {
+        if (select) next.add(rowId)
+        else next.delete(rowId)
+      }
+      return next
+    })
+  }, [])
+  const selectedRows = useMemo(() => rows.filter((m) => m.id && selected.has(m.id)), [rows, selected])
+  const onToggleAll = useCallback(() => {
+    const current = rowsRef.current
+    setSelected((previous) => {
+      const allSelected = current.length > 0 && current.every((m) => m.id && previous.has(m.id))
+      const next = new Set(previous)
+      for (const m of current) {
+        if (!m.id) continue
+        if (allSelected) next.delete(m.id)
+        else next.add(m.id)
+      }
+      return next
+    })
+    anchor.current = null
+  }, [])
+
+  const [plan, setPlan] = useState<BulkPlan | null>(null)
+  const openBulk = (action: LifecycleAction) => setPlan(planBulkAction(action, selectedRows))
+
+  const [refreshing, setRefreshing] = useState(false)
+  const refresh = async () => {
+    setRefreshing(true)
+    try {
+      await fleet.refetch()
+    } finally {
+      setRefreshing(false)
+    }
+  }
+
+  const setFilter = (patch: { state?: string | undefined; region?: string | undefined; type?: string | undefined }) =>
+    navigate({ search: (previous) => ({ ...previous, ...patch }) as typeof previous })
+  const clearFilters = () =>
+    navigate({
+      search: (previous) => ({ ...previous, q: '', state: undefined, region: undefined, type: undefined }),
+    })
+
+  const closeCreate = () =>
+    navigate({
+      search: (previous) => ({ ...previous, create: undefined, createRegion: undefined, createType: undefined }),
+      replace: true,
+    })
+
+  return (
+    <section aria-labelledby="machines-heading" className="flex flex-col gap-5">
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 id="machines-heading" className="text-2xl font-semibold">
+          Machines
+        </h1>
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <RefreshStatus
+            updatedAt={fleet.dataUpdatedAt}
+            fetching={fleet.isFetching}
+            refreshing={refreshing}
+            onRefresh={() => void refresh()}
+          />
+          <Button variant="primary" onClick={() => navigate({ search: (previous) => ({ ...previous, create: 1 }) })}>
+            Create machine
+          </Button>
+        </div>
+      </header>
+
+      {fleet.isRefetchError && fleet.error ? (
+        <StaleNotice
+          since={fleet.dataUpdatedAt}
+          error={fleet.error}
+          onRetry={() => void refresh()}
+          retrying={refreshing}
+        />
+      ) : null}
+
+      <FleetSummaryPanel
+        summary={summary}
+        activeState={search.state}
+        onStateClick={(state) => setFilter({ state: search.state === state ? undefined : state })}
+      />
+
+      <FleetToolbar
+        filter={{ q: search.q, state: search.state, region, type }}
+        regions={regions}
+        types={types}
+        filtered={filtered}
+        onText={(q) => navigate({ search: (previous) => ({ ...previous, q }), replace: true })}
+        onChange={setFilter}
+        onClear={clearFilters}
+        canExport={rows.length > 0}
+        onExport={() => download(fleetCsv(rows), fleetCsvFilename())}
+      />
+
+      <div className="flex flex-wrap items-center gap-3">
+        <p className="text-sm text-slate-600 dark:text-slate-300" aria-live="polite">
+          {filtered
+            ? `Showing ${rows.length.toLocaleString('en')} of ${machines.length.toLocaleString('en')} machines`
+            : `${machines.length.toLocaleString('en')} machines`}
+          {selectedRows.length > 0 ? ` · ${selectedRows.length.toLocaleString('en')} selected` : ''}
+        </p>
+        <fieldset className="ml-auto flex min-w-0 items-center gap-2 border-0 p-0">
+          <legend className="sr-only">Actions for the selected machines</legend>
+          <Button size="sm" disabled={selectedRows.length === 0} onClick={() => openBulk('start')}>
+            Start
+          </Button>
+          <Button size="sm" disabled={selectedRows.length === 0} onClick={() => openBulk('stop')}>
+            Stop
+          </Button>
+          <Button size="sm" disabled={selectedRows.length === 0} onClick={() => openBulk('restart')}>
+            Restart
+          </Button>
+          {selectedRows.length > 0 ? (
+            <Button size="sm" variant="ghost" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </Button>
+          ) : null}
+        </fieldset>
+      </div>
+
+      {machines.length === 0 ? (
+        <EmptyState
+          title="No machines yet"
+          action={
+            <Button variant="primary" onClick={() => navigate({ search: (previous) => ({ ...previous, create: 1 }) })}>
+              Create your first machine
+            </Button>
+          }
+        >
+          This team has no machines. Create one to get started.
+        </EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState
+          title="No machines match these filters"
+          action={
+            <Button variant="primary" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          }
+        >
+          Nothing in the fleet matches the text, state, region or machine type chosen.
+        </EmptyState>
+      ) : (
+        <FleetTable
+          rows={rows}
+          selectedIds={selected}
+          onToggle={onToggle}
+          onToggleAll={onToggleAll}
+          sort={view.sort}
+          dir={view.dir}
+          stale={view !== search}
+          onSort={(key: FleetSortKey, dir: SortDirection) =>
+            navigate({ search: (previous) => ({ ...previous, sort: key, dir }) })
+          }
+        />
+      )}
+
+      {plan ? (
+        <BulkActionDialog
+          plan={plan}
+          onClose={() => setPlan(null)}
+          onFinished={(accepted) =>
+            setSelected((previous) => {
+              const next = new Set(previous)
+              for (const id of accepted) next.delete(id)
+              return next
+            })
+          }
+        />
+      ) : null}
+
+      <CreateMachineDialog
+        open={search.create === 1}
+        prefill={{ region: search.createRegion, machineType: search.createType }}
+        onClose={closeCreate}
+        onCreated={(machine) => {
+          toast(`Creating ${machine.name ?? 'the machine'}`, {
+            description: 'It shows as provisioning until it is ready.',
+            tone: 'success',
+          })
+          closeCreate()
+        }}
+      />
+    </section>
+  )
+}
