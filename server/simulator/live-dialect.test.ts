@@ -207,11 +207,10 @@ describe('live dialect', () => {
     expect(deleted.body.event.name).toBe('delete')
     expect((await op('getMachine', 'GET', `/machines/${id}`)).status).toBe(404)
 
-    const windows = sim.store.machines.find((m) => m.state === 'ready' && m.os.startsWith('Windows'))
-    if (windows) {
-      const desktop = await op('getMachineDesktop', 'GET', `/machines/${windows.id}/desktop`)
-      expect(desktop.body.windows).toMatchObject({ port: 443, publicIp: windows.publicIp ?? null })
-    }
+    const windows = sim.store.machines.find((m) => m.state === 'ready' && m.os?.startsWith('Windows'))
+    expect(windows, 'a running Windows machine').toBeDefined()
+    const desktop = await op('getMachineDesktop', 'GET', `/machines/${windows?.id}/desktop`)
+    expect(desktop.body.windows).toMatchObject({ port: 443, publicIp: windows?.publicIp ?? null })
     expect([...exercised].sort()).toEqual(OPERATIONS.map((o) => o.id).sort())
   })
 
@@ -275,7 +274,7 @@ describe('live dialect', () => {
       expect(reply.status, action).toBe(400)
       expect(reply.body).toEqual({ code: 'BAD_REQUEST', message: EMPTY_JSON_BODY_MESSAGE })
     }
-    expect(sim.store.machine(ready.id)?.state).toBe('ready')
+    expect(sim.store.machine(ready.id ?? '')?.state).toBe('ready')
     // `{}` or no body at all is fine.
     expect((await call('PATCH', `/machines/${ready.id}/stop`, {})).status).toBe(200)
     expect((await call('PATCH', `/machines/${off.id}/start`)).status).toBe(200)

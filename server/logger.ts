@@ -1,0 +1,54 @@
+import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import type { LogLevel } from './config'
+import { pathOf } from './request-guard'
+
+/** Where log lines go; defaults to stdout. Tests pass a collector. */
+export interface LogStream {
+  write(line: string): void
+}
+
+/** Options for Fastify's pino logger. Nothing ever logs request headers, so neither cookies nor keys can leak. */
+export function loggerOptions(level: LogLevel, stream?: LogStream) {
+  return { level, base: null, ...(stream ? { stream } : {}) }
+}
+
+/**
+ * Replaces Fastify's two lines per request ("incoming request", "request completed", both with headers) by one
+ * line when the response is done: method, path without the query string, status, duration and, when the
+ * server answered with its own error, that error's code. 5xx lines are warnings.
+ *
+ * Written by the root logger (`attach`), not the request's: the proxy routes silence their request logger so
+ * that @fastify/reply-from's own warning about a failed upstream call does not add a second line.
+ */
+export class AccessLog extends LogController {
+  #log: FastifyBaseLogger | undefined
+
+  constructor() {
+    super({ disableRequestLogging: true })
+  }
+
+  attach(log: FastifyBaseLogger): void {
+    this.#log = log
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const log = this.#log ?? reply.log
+    const method = request.method
+    const path = pathOf(request.raw.url ?? '').slice(0, 512)
+    const status = reply.statusCode
+    const ms = Math.round(reply.elapsedTime * 10) / 10
+    const line = {
+      method,
+      path,
+      status,
+      ms,
+      ...(request.errorCode ? { code: request.errorCode } : {}),
+      ...(error ? { err: error.message } : {}),
+    }
+    const message = `${method} ${path} ${status} ${ms}ms`
+    if (status >= 500 || error) log.warn(line, message)
+    else log.info(line, message)
+  }
+}
