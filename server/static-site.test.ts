@@ -80,6 +80,19 @@ describe('the built SPA', () => {
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('serves a deep link to a client that accepts anything or says nothing', async () => {
+    for (const headers of [{ accept: '*/*' }, {}]) {
+      const response = await get('/machines/psm9u09bwu5i', headers)
+      expect(response.status).toBe(200)
+      expect(response.headers['content-type']).toMatch(/^text\/html/)
+    }
+  })
+
+  it('answers 404, not index.html, for a missing file-like path', async () => {
+    const response = await get('/robots.txt', html)
+    expect(response.status).toBe(404)
+  })
+
   it('answers 404 for a missing file that is not a navigation', async () => {
     const response = await get('/robots.txt', { accept: 'text/plain' })
     expect(response.status).toBe(404)

@@ -43,15 +43,23 @@ export function serveIndex(reply: FastifyReply, staticDir: string): FastifyReply
 }
 
 /**
- * Deep links (`/machines/psm9u09bwu5i`, `/events`) are routes of the SPA: a browser navigation (GET, accepts
- * HTML) to any path that is not a file, not under /api and not under /assets gets index.html.
+ * Deep links (`/machines/psm9u09bwu5i`, `/events`) are routes of the SPA: a GET that accepts HTML (a browser
+ * navigation, or a client like curl that accepts anything) for a path that is not a file, has no file extension and is
+ * not under /api or /assets gets index.html.
  */
+const FILE_LIKE = /\.[a-z0-9]{1,8}$/i
+
+function acceptsHtml(accept: string | undefined): boolean {
+  return accept === undefined || accept.includes('text/html') || accept.includes('*/*')
+}
+
 export function isSpaNavigation(request: FastifyRequest, path: string): boolean {
   return (
     (request.method === 'GET' || request.method === 'HEAD') &&
     !path.startsWith('/api/') &&
     path !== '/api' &&
     !path.startsWith('/assets/') &&
-    (request.headers.accept?.includes('text/html') ?? false)
+    !FILE_LIKE.test(path) &&
+    acceptsHtml(request.headers.accept)
   )
 }
