@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
+import { apiGet } from './support/api'
 
 interface Machine {
   id: string
@@ -13,9 +14,7 @@ interface Accessor {
 }
 
 async function fleet(request: APIRequestContext): Promise<Machine[]> {
-  const response = await request.get('/api/v1/machines?limit=120')
-  expect(response.ok()).toBe(true)
-  return ((await response.json()) as { items: Machine[] }).items
+  return (await apiGet<{ items: Machine[] }>(request, '/machines?limit=120')).items
 }
 
 async function machineIn(request: APIRequestContext, state: string, skip: readonly string[] = []): Promise<Machine> {
@@ -24,10 +23,8 @@ async function machineIn(request: APIRequestContext, state: string, skip: readon
   return machine
 }
 
-async function accessorsOf(request: APIRequestContext, id: string): Promise<Accessor[]> {
-  const response = await request.get(`/api/v1/machines/${id}/accessors`)
-  expect(response.ok()).toBe(true)
-  return (await response.json()) as Accessor[]
+function accessorsOf(request: APIRequestContext, id: string): Promise<Accessor[]> {
+  return apiGet<Accessor[]>(request, `/machines/${id}/accessors`)
 }
 
 const machineState = (page: Page) => page.getByRole('status', { name: 'Machine state' })
@@ -91,7 +88,7 @@ test('grant access to a teammate, see them listed, revoke it', async ({ page, re
 
 test('reveal the desktop token of a running machine', async ({ page, request }) => {
   const machine = await machineIn(request, 'ready')
-  const desktop = (await (await request.get(`/api/v1/machines/${machine.id}/desktop`)).json()) as { token: string }
+  const desktop = await apiGet<{ token: string }>(request, `/machines/${machine.id}/desktop`)
   await page.goto(`/machines/${machine.id}`)
   const section = page.getByRole('region', { name: 'Desktop' })
   await expect(section.getByRole('button', { name: 'Copy token' })).toBeVisible()

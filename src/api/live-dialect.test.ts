@@ -128,7 +128,10 @@ describe('the client against the live dialect', () => {
     const list = await check('listMachines', client.GET('/machines', { params: { query: { limit: 120 } } }))
     expect(list.items).toHaveLength(120)
     expect(list.nextPage).toEqual(expect.any(String))
-    const rest = await check('listMachines', client.GET('/machines', { params: { query: { limit: 120, after: list.nextPage! } } }))
+    const rest = await check(
+      'listMachines',
+      client.GET('/machines', { params: { query: { limit: 120, after: list.nextPage! } } }),
+    )
     expect(rest.hasMore).toBe(false)
     expect(rest).not.toHaveProperty('nextPage')
     const all = [...(list.items ?? []), ...(rest.items ?? [])]

@@ -3,7 +3,7 @@
  * The data lives in openapi/catalog.json, which the simulator also builds its fleet from.
  * Anything the service returns that is not in here is still shown as it comes.
  */
-import catalog from '../../openapi/catalog.json'
+import catalog from '../../openapi/catalog.json' with { type: 'json' }
 
 export type MachineClass = 'cpu' | 'gpu' | 'multi-gpu'
 

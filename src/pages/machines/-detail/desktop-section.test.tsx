@@ -37,4 +37,14 @@ describe('desktop', () => {
     await user.click(within(alert).getByRole('button', { name: 'Retry' }))
     expect(await desktop().findByRole('button', { name: 'Reveal token' })).toBeVisible()
   })
+
+  it('says a Windows desktop of the live service has no token to reveal', async () => {
+    await openMachine((m) => m.state === 'ready' && (m.os ?? '').startsWith('Windows'), {
+      dialect: 'live',
+      machines: 200,
+    })
+    expect(await desktop().findByText(/None: this desktop signs in with the machine's own credentials/)).toBeVisible()
+    expect(desktop().queryByRole('button', { name: 'Reveal token' })).toBeNull()
+    expect(desktop().getByText('rdp')).toBeVisible()
+  })
 })

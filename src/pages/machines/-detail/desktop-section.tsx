@@ -56,18 +56,26 @@ export function DesktopSection({ machine }: { machine: Machine }) {
             <div className="flex min-w-0 flex-col gap-0.5 sm:col-span-3">
               <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Token</dt>
               <dd className="flex flex-wrap items-center gap-2">
-                {revealed ? (
-                  <code className="font-mono text-[0.8125rem] break-all">{desktop.data.token}</code>
-                ) : (
-                  <span className="font-mono text-[0.8125rem] tracking-widest">
-                    <span aria-hidden="true">{MASK}</span>
-                    <span className="sr-only">Hidden</span>
+                {!desktop.data.token ? (
+                  <span className="text-slate-600 dark:text-slate-300">
+                    None: this desktop signs in with the machine's own credentials.
                   </span>
+                ) : (
+                  <>
+                    {revealed ? (
+                      <code className="font-mono text-[0.8125rem] break-all">{desktop.data.token}</code>
+                    ) : (
+                      <span className="font-mono text-[0.8125rem] tracking-widest">
+                        <span aria-hidden="true">{MASK}</span>
+                        <span className="sr-only">Hidden</span>
+                      </span>
+                    )}
+                    <Button size="sm" variant="secondary" onClick={() => setRevealed((r) => !r)}>
+                      {revealed ? 'Hide token' : 'Reveal token'}
+                    </Button>
+                    <CopyButton value={desktop.data.token} label="Copy token" />
+                  </>
                 )}
-                <Button size="sm" variant="secondary" onClick={() => setRevealed((r) => !r)}>
-                  {revealed ? 'Hide token' : 'Reveal token'}
-                </Button>
-                {desktop.data.token ? <CopyButton value={desktop.data.token} label="Copy token" /> : null}
               </dd>
             </div>
           </dl>
