@@ -10,11 +10,17 @@ export default defineConfig({
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
-    proxy: { '/api': `http://127.0.0.1:${process.env.API_PORT ?? '8080'}` },
+    // `/auth` too: sign-in mode's session routes (PAPERSPACE_AUTH=signin).
+    proxy: {
+      '/api': `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`,
+      '/auth': `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`,
+    },
   },
   build: {
     target: 'es2022',
     sourcemap: false,
+    // dist/.vite/manifest.json: what `npm run size` reads to find the entry and each route's chunks.
+    manifest: true,
     reportCompressedSize: false,
   },
   test: {

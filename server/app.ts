@@ -1,28 +1,38 @@
 import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Config, Secret } from './config'
+import { type Config, isLoopback, type Secret } from './config'
 import { type LocalUpstream, startDemoUpstream } from './demo-upstream'
 import { handleClientError, handleError, sendError, writeRawError } from './errors'
 import { AccessLog, type LogStream, loggerOptions } from './logger'
 import { BODY_LIMIT, registerProxy } from './proxy'
-import { createRequestGuard, pathOf } from './request-guard'
+import { bodyGuard, createRequestGuard, pathOf } from './request-guard'
 import { API_HEADERS, HELMET_OPTIONS } from './security-headers'
+import { type CredentialFor, registerSessions, registerSignInDisabled } from './session'
 import { isSpaNavigation, registerStaticSite, serveIndex } from './static-site'
 
-/** Where the proxy sends calls: Paperspace in live mode, the loopback simulator in demo mode. */
-type ProxyTarget = { url: string; apiKey: Secret }
+/**
+ * Where the proxy sends calls: Paperspace in live and sign-in modes, the loopback simulator in demo mode; with
+ * the server's key, or none (sign-in mode: each admin's own).
+ */
+type ProxyTarget = { url: string; apiKey: Secret | null }
+
+/** Bodies are at most 64 KiB: anything slower than this to arrive is not a browser on a bad line but an attack. */
+const REQUEST_TIMEOUT_MS = 30_000
 
 export interface BuildOptions {
   /** Log destination (stdout by default). */
   logStream?: LogStream
   /** Origins besides the server's own allowed to make state-changing calls (the Vite dev server). */
   extraOrigins?: readonly string[]
+  /** Current time in ms for session expiry (default `Date.now`); tests move it. */
+  now?: () => number
 }
 
 /**
- * The whole server: request guard, `/api/meta`, the allowlisted proxy to Paperspace, and the static SPA with
- * its security headers. In demo mode (no key, no URL) it first starts the simulator on a loopback port and
- * proxies to it exactly as it would to Paperspace. Closing the server closes the simulator too.
+ * The whole server: request guard, `/api/meta`, sign-in (`/auth/session`, sign-in mode only), the allowlisted
+ * proxy to Paperspace, and the static SPA with its security headers. In demo mode (no key, no URL) it first
+ * starts the simulator on a loopback port and proxies to it exactly as it would to Paperspace. Closing the
+ * server closes the simulator too.
  */
 export async function buildServer(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const accessLog = new AccessLog()
@@ -30,7 +40,9 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     logger: loggerOptions(config.logLevel, options.logStream),
     logController: accessLog,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    trustProxy: config.trustProxy,
+    // A request (headers and body) must arrive within this time; slower ones get 408 (see handleClientError).
+    requestTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
     // Paths the router cannot decode (`%zz`) or parameters over its length limit. Neither hooks nor the log
     // controller's completion line run for these, so both are done here.
@@ -49,8 +61,10 @@ export async function buildServer(config: Config, options: BuildOptions = {}): P
     demo = await startDemoUpstream(config.upstream.simulator)
     app.addHook('onClose', async () => demo?.close())
     target = demo
-  } else {
+  } else if (config.upstream.mode === 'live') {
     target = config.upstream
+  } else {
+    target = { url: config.upstream.url, apiKey: null }
   }
   try {
     await addRoutes(app, config, options, target)
@@ -71,20 +85,40 @@ async function addRoutes(app: FastifyInstance, config: Config, options: BuildOpt
     request.resume()
   })
 
-  app.addHook('onRequest', createRequestGuard({ extraOrigins: options.extraOrigins }))
+  // Behind a trusted proxy the public host name is the proxy's business; on loopback alone it is localhost.
+  const loopbackOnly = isLoopback(config.host) && config.trustProxy === false
+  app.addHook('onRequest', createRequestGuard({ extraOrigins: options.extraOrigins, loopbackOnly }))
+  app.addHook('preValidation', bodyGuard)
   app.decorateRequest('errorCode', null)
   app.setErrorHandler(handleError)
 
-  // The API: `/api/meta` and the allowlisted proxy. Its security headers come from the request guard.
-  const meta = JSON.stringify({ mode })
+  // The API: `/auth/session` (sign-in mode), `/api/meta` and the allowlisted proxy. Their security headers come
+  // from the request guard.
   await app.register(async (api) => {
-    api.get('/api/meta', { exposeHeadRoute: false }, (_request, reply) => {
-      reply.type('application/json; charset=utf-8').send(meta)
+    let credentialFor: CredentialFor
+    if (config.upstream.mode === 'signin') {
+      credentialFor = await registerSessions(api, {
+        upstreamUrl: upstream.url,
+        session: config.upstream.session,
+        timeoutMs: config.upstreamTimeoutMs,
+        now: options.now ?? Date.now,
+      })
+    } else {
+      const apiKey = upstream.apiKey
+      if (apiKey === null) throw new Error(`no API key for ${mode} mode`)
+      credentialFor = () => apiKey.reveal()
+      await registerSignInDisabled(api)
+    }
+    // Nothing else about the configuration is told to the browser.
+    const meta = [false, true].map((signedIn) => JSON.stringify({ mode, signedIn }))
+    api.get('/api/meta', { exposeHeadRoute: false }, (request, reply) => {
+      reply.type('application/json; charset=utf-8').send(meta[Number(credentialFor(request) !== null)])
     })
     await registerProxy(api, {
       upstreamUrl: upstream.url,
-      apiKey: upstream.apiKey,
+      credentialFor,
       timeoutMs: config.upstreamTimeoutMs,
+      cacheMs: config.upstreamCacheMs,
     })
   })
 
@@ -97,7 +131,7 @@ async function addRoutes(app: FastifyInstance, config: Config, options: BuildOpt
     site.setNotFoundHandler((request, reply) => {
       const path = pathOf(request.raw.url ?? '')
       if (staticDir !== null && isSpaNavigation(request, path)) return serveIndex(reply, staticDir)
-      return sendError(reply, 404, 'NOT_FOUND', 'Not found.')
+      return sendError(reply.header('cache-control', 'no-store'), 404, 'NOT_FOUND', 'Not found.')
     })
   })
 }

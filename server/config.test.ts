@@ -1,6 +1,7 @@
 import { inspect } from 'node:util'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ConfigError, DEFAULT_API_URL, DEFAULT_STATIC_DIR, loadConfig, Secret } from './config'
+import { printWarnings } from './main'
 
 const KEY = 'k-secret-value-42'
 
@@ -93,5 +94,119 @@ describe('loadConfig', () => {
     expect(inspect(config, { depth: 10 })).not.toContain(KEY)
     expect(String(new Secret(KEY))).not.toContain(KEY)
     expect(config.upstream.mode === 'live' && config.upstream.apiKey.reveal()).toBe(KEY)
+  })
+})
+
+describe('loadConfig in sign-in mode', () => {
+  const SECRET = 's'.repeat(32)
+  const signin = (env: Record<string, string> = {}) =>
+    loadConfig({
+      PAPERSPACE_AUTH: 'signin',
+      PAPERSPACE_API_URL: 'http://127.0.0.1:4010/v1',
+      SESSION_SECRET: SECRET,
+      ...env,
+    })
+
+  it('proxies to the URL with no server key, sessions of 12 hours', () => {
+    const config = signin()
+    expect(config.upstream).toMatchObject({
+      mode: 'signin',
+      url: 'http://127.0.0.1:4010/v1',
+      session: { ttlMs: 12 * 3_600_000 },
+    })
+    expect(config.upstream.mode === 'signin' && config.upstream.session.secret.reveal()).toBe(SECRET)
+    expect(config.trustProxy).toBe(false)
+    expect(config.warnings).toEqual([])
+  })
+
+  it('goes to Paperspace itself when no URL is given', () => {
+    const config = loadConfig({ PAPERSPACE_AUTH: 'signin', SESSION_SECRET: SECRET })
+    expect(config.upstream).toMatchObject({ mode: 'signin', url: DEFAULT_API_URL })
+  })
+
+  it('reads SESSION_TTL_HOURS, fractions included', () => {
+    expect(signin({ SESSION_TTL_HOURS: '1' }).upstream).toMatchObject({ session: { ttlMs: 3_600_000 } })
+    expect(signin({ SESSION_TTL_HOURS: '0.5' }).upstream).toMatchObject({ session: { ttlMs: 1_800_000 } })
+  })
+
+  it('makes up a secret when SESSION_SECRET is missing, and says sessions end on restart', () => {
+    const first = loadConfig({ PAPERSPACE_AUTH: 'signin' })
+    const second = loadConfig({ PAPERSPACE_AUTH: 'signin' })
+    const secretOf = (config: typeof first) =>
+      config.upstream.mode === 'signin' ? config.upstream.session.secret : null
+    expect(Buffer.byteLength(secretOf(first)?.reveal() ?? '')).toBeGreaterThanOrEqual(32)
+    expect(secretOf(first)?.reveal()).not.toBe(secretOf(second)?.reveal())
+    expect(first.warnings).toHaveLength(1)
+    expect(first.warnings[0]).toMatch(/SESSION_SECRET is not set.*signed out when the server restarts/s)
+
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      printWarnings(first.warnings)
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/\*\*\* WARNING \*\*\* SESSION_SECRET is not set/)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('refuses a SESSION_SECRET under 32 bytes without printing it', () => {
+    const message = problemsOf({ PAPERSPACE_AUTH: 'signin', SESSION_SECRET: 'short-secret-value' })
+    expect(message).toMatch(/SESSION_SECRET must be at least 32 bytes \(it has 18\)/)
+    expect(message).not.toContain('short-secret-value')
+    // 32 bytes counted in UTF-8: 16 two-byte characters are enough.
+    expect(signin({ SESSION_SECRET: 'é'.repeat(16) }).upstream.mode).toBe('signin')
+  })
+
+  it.each([
+    [{ PAPERSPACE_AUTH: 'oauth' }, /PAPERSPACE_AUTH must be one of server-key, signin/],
+    [
+      { PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_KEY: KEY, SESSION_SECRET: 's'.repeat(32) },
+      /unset PAPERSPACE_API_KEY/,
+    ],
+    [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '0' }, /SESSION_TTL_HOURS/],
+    [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '-1' }, /SESSION_TTL_HOURS/],
+    [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '721' }, /SESSION_TTL_HOURS/],
+    [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: 'a day' }, /SESSION_TTL_HOURS/],
+    [{ PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_URL: 'ftp://x' }, /http/],
+    [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: '10.0.0.1,not-an-ip' }, /TRUST_PROXY/],
+  ])('reports %o clearly', (env, message) => {
+    expect(problemsOf(env)).toMatch(message)
+  })
+
+  it('never repeats a rejected server key in sign-in mode', () => {
+    expect(problemsOf({ PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_KEY: KEY })).not.toContain(KEY)
+  })
+
+  it('keeps the session secret out of anything printed', () => {
+    const config = signin()
+    expect(JSON.stringify(config)).not.toContain(SECRET)
+    expect(inspect(config, { depth: 10 })).not.toContain(SECRET)
+  })
+
+  it('warns when served beyond loopback without TRUST_PROXY, not with it', () => {
+    expect(signin({ HOST: '0.0.0.0' }).warnings.join('\n')).toMatch(/HOST is 0\.0\.0\.0.*TRUST_PROXY/s)
+    expect(signin({ HOST: '0.0.0.0', TRUST_PROXY: 'true' }).warnings).toEqual([])
+  })
+
+  it('still defaults to the server key, and says so when the URL comes without one', () => {
+    expect(loadConfig({ PAPERSPACE_AUTH: 'server-key', PAPERSPACE_API_KEY: KEY }).upstream.mode).toBe('live')
+    expect(problemsOf({ PAPERSPACE_API_URL: 'https://api.paperspace.com/v1' })).toMatch(/PAPERSPACE_AUTH=signin/)
+  })
+})
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', true],
+    ['YES', true],
+    ['127.0.0.1', '127.0.0.1'],
+    ['10.0.0.0/8, ::1 ,fd00::/8', '10.0.0.0/8,::1,fd00::/8'],
+  ])('reads %s as %s', (raw, expected) => {
+    expect(loadConfig(raw === undefined ? {} : { TRUST_PROXY: raw }).trustProxy).toEqual(expected)
   })
 })

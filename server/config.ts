@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { inspect } from 'node:util'
 import { type SimulatorOptions, simulatorOptionsFromEnv } from './simulator/simulator'
@@ -29,15 +31,41 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 export const DEFAULT_API_URL = 'https://api.paperspace.com/v1'
+export const DEFAULT_SESSION_TTL_HOURS = 12
+/** Bytes of a SESSION_SECRET, at least; the cookie key is derived from it (session.ts). */
+export const MIN_SESSION_SECRET_BYTES = 32
+const MAX_SESSION_TTL_HOURS = 720
+const AUTH_MODES = ['server-key', 'signin'] as const
 
-/** Where the API calls go: Paperspace itself (or anything that speaks its API), or the in-process simulator. */
-export type Upstream = { mode: 'live'; url: string; apiKey: Secret } | { mode: 'demo'; simulator: SimulatorOptions }
+/** Signed-in sessions: the secret that seals their cookies, and how long one lasts after signing in. */
+export interface SessionConfig {
+  secret: Secret
+  ttlMs: number
+}
+
+/**
+ * Where the API calls go and with which key: Paperspace (or anything that speaks its API) with the server's key
+ * (`live`), Paperspace with the key each admin signed in with (`signin`), or the in-process simulator (`demo`).
+ */
+export type Upstream =
+  | { mode: 'live'; url: string; apiKey: Secret }
+  | { mode: 'signin'; url: string; session: SessionConfig }
+  | { mode: 'demo'; simulator: SimulatorOptions }
+
+/**
+ * Whom to believe about the client's address and scheme (`X-Forwarded-Proto` decides whether cookies are
+ * Secure): nobody, any peer (`true`), or peers at these addresses / CIDR ranges (Fastify's `trustProxy`).
+ */
+export type TrustProxy = boolean | string
 
 export interface Config {
   port: number
   host: string
   upstream: Upstream
   upstreamTimeoutMs: number
+  /** How long a successful upstream read is reused for identical reads with the same key; 0 turns that off. */
+  upstreamCacheMs: number
+  trustProxy: TrustProxy
   /** Built SPA to serve; `null` serves the API only (development, where Vite serves the app). */
   staticDir: string | null
   logLevel: LogLevel
@@ -84,6 +112,7 @@ export function loadConfig(env: Env): Config {
   const port = integer('PORT', 8080, 0, 65535)
   const host = read('HOST') ?? '127.0.0.1'
   const upstreamTimeoutMs = integer('UPSTREAM_TIMEOUT_MS', 15_000, 1, 600_000)
+  const upstreamCacheMs = integer('UPSTREAM_CACHE_MS', 1_000, 0, 60_000)
 
   const logLevelRaw = read('LOG_LEVEL') ?? 'info'
   const logLevel = LOG_LEVELS.find((level) => level === logLevelRaw.toLowerCase())
@@ -92,17 +121,48 @@ export function loadConfig(env: Env): Config {
   const staticDirRaw = read('STATIC_DIR')
   const staticDir = staticDirRaw === undefined ? DEFAULT_STATIC_DIR : resolve(staticDirRaw)
 
+  const trustProxy = parseTrustProxy(read('TRUST_PROXY'), problems)
+
+  const authRaw = read('PAPERSPACE_AUTH') ?? 'server-key'
+  const auth = AUTH_MODES.find((mode) => mode === authRaw.toLowerCase())
+  if (!auth) problems.push(`PAPERSPACE_AUTH must be one of ${AUTH_MODES.join(', ')} (got "${authRaw}").`)
+
   const apiKey = read('PAPERSPACE_API_KEY')
   const apiUrlRaw = read('PAPERSPACE_API_URL')
   let upstream: Upstream | undefined
-  if (apiKey === undefined && apiUrlRaw === undefined) {
+  if (auth === 'signin') {
+    if (apiKey !== undefined) {
+      problems.push(
+        'PAPERSPACE_AUTH=signin uses the key each admin signs in with: unset PAPERSPACE_API_KEY (no server key).',
+      )
+    }
+    const session = parseSession(read, problems, warnings)
+    const url = parseApiUrl(apiUrlRaw ?? DEFAULT_API_URL, problems)
+    if (url && session) {
+      upstream = { mode: 'signin', url, session }
+      if (url.startsWith('http:') && !isLoopback(new URL(url).hostname)) {
+        warnings.push('PAPERSPACE_API_URL uses plain http: the API keys travel unencrypted.')
+      }
+    }
+    if (!isLoopback(host) && trustProxy === false) {
+      warnings.push(
+        `HOST is ${host} and TRUST_PROXY is not set: unless a TLS-terminating proxy is in front (then set ` +
+          'TRUST_PROXY), admins send their API keys and session cookies over plain http.',
+      )
+    }
+  } else if (auth === undefined) {
+    // Reported above; the rest of the upstream settings depend on it.
+  } else if (apiKey === undefined && apiUrlRaw === undefined) {
     try {
       upstream = { mode: 'demo', simulator: simulatorOptionsFromEnv(env) }
     } catch (error) {
       problems.push(error instanceof Error ? error.message : String(error))
     }
   } else if (apiKey === undefined) {
-    problems.push('PAPERSPACE_API_URL is set but PAPERSPACE_API_KEY is not: a key is needed to call the API.')
+    problems.push(
+      'PAPERSPACE_API_URL is set but PAPERSPACE_API_KEY is not: a key is needed to call the API ' +
+        '(or set PAPERSPACE_AUTH=signin to let each admin sign in with their own key).',
+    )
   } else {
     // The key goes into a header: refuse anything that could split or corrupt it. Never echo it.
     if (!/^[\x21-\x7e]+$/.test(apiKey)) {
@@ -118,13 +178,78 @@ export function loadConfig(env: Env): Config {
     if (!isLoopback(host)) {
       warnings.push(
         `HOST is ${host}, not a loopback address, and PAPERSPACE_API_KEY is set: anyone who can reach this ` +
-          'port can act on your Paperspace machines through it. Put it behind authentication or use HOST=127.0.0.1.',
+          'port can act on your Paperspace machines through it. Put it behind authentication, use ' +
+          'PAPERSPACE_AUTH=signin, or use HOST=127.0.0.1.',
       )
     }
   }
 
   if (problems.length > 0 || !upstream || !logLevel) throw new ConfigError(problems)
-  return { port, host, upstream, upstreamTimeoutMs, staticDir, logLevel, warnings }
+  return { port, host, upstream, upstreamTimeoutMs, upstreamCacheMs, trustProxy, staticDir, logLevel, warnings }
+}
+
+/** SESSION_SECRET (made up for this run when missing, with a warning) and SESSION_TTL_HOURS. */
+function parseSession(
+  read: (name: string) => string | undefined,
+  problems: string[],
+  warnings: string[],
+): SessionConfig | undefined {
+  const ttlRaw = read('SESSION_TTL_HOURS')
+  let ttlHours = DEFAULT_SESSION_TTL_HOURS
+  if (ttlRaw !== undefined) {
+    ttlHours = Number(ttlRaw)
+    if (!/^\d+(?:\.\d+)?$/.test(ttlRaw) || !(ttlHours > 0 && ttlHours <= MAX_SESSION_TTL_HOURS)) {
+      problems.push(
+        `SESSION_TTL_HOURS must be a number of hours above 0 and at most ${MAX_SESSION_TTL_HOURS}, such as 12 or 0.5 ` +
+          `(got "${ttlRaw}").`,
+      )
+      return undefined
+    }
+  }
+  const ttlMs = Math.round(ttlHours * 3_600_000)
+
+  const secret = read('SESSION_SECRET')
+  if (secret === undefined) {
+    warnings.push(
+      'SESSION_SECRET is not set: made one up for this run. Everyone is signed out when the server restarts, ' +
+        "and replicas do not accept each other's sessions. Set SESSION_SECRET (e.g. `openssl rand -base64 48`).",
+    )
+    return { secret: new Secret(randomBytes(MIN_SESSION_SECRET_BYTES).toString('base64url')), ttlMs }
+  }
+  const bytes = Buffer.byteLength(secret)
+  if (bytes < MIN_SESSION_SECRET_BYTES) {
+    // Only its length is reported, never the value.
+    problems.push(
+      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_BYTES} bytes (it has ${bytes}); generate one with ` +
+        '`openssl rand -base64 48`.',
+    )
+    return undefined
+  }
+  return { secret: new Secret(secret), ttlMs }
+}
+
+/** `true`/`1`/`yes`, `false`/`0`/`no`, or a comma-separated list of IP addresses and CIDR ranges. */
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined) return false
+  const lower = raw.toLowerCase()
+  if (['true', '1', 'yes'].includes(lower)) return true
+  if (['false', '0', 'no'].includes(lower)) return false
+  const entries = raw.split(',').map((entry) => entry.trim())
+  const valid = entries.every((entry) => {
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    if (family === 0 || rest.length > 0) return false
+    if (prefix === undefined) return true
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
+  })
+  if (!valid) {
+    problems.push(
+      `TRUST_PROXY must be true, false, or a comma-separated list of proxy addresses or CIDR ranges such as ` +
+        `10.0.0.0/8 (got "${raw}").`,
+    )
+    return false
+  }
+  return entries.join(',')
 }
 
 /** Accepts an absolute http(s) URL without credentials, query or fragment; returns it without a trailing slash. */

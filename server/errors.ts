@@ -1,13 +1,23 @@
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { API_HEADERS } from './security-headers'
+
+/** The API's security headers, as raw header lines. */
+const RAW_SECURITY_HEADERS = Object.entries(API_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join('')
 
 /** Every error this server produces itself leaves as `{ code, message }` with one of these codes. */
 export type ErrorCode =
   | 'BAD_REQUEST'
   | 'BAD_PATH'
+  | 'BAD_HOST'
   | 'BAD_JSON'
   | 'CSRF'
+  | 'SIGNED_OUT'
+  | 'INVALID_KEY'
+  | 'RATE_LIMITED'
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
@@ -36,7 +46,7 @@ export function sendError(reply: FastifyReply, status: number, code: ErrorCode, 
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendError(reply, 413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 64 KiB.')
+      return sendError(reply, 413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as Content-Type: application/json.')
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -72,7 +82,7 @@ export function writeRawError(socket: Duplex, status: number, code: ErrorCode, m
     const body = JSON.stringify({ code, message })
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${extra}\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n${RAW_SECURITY_HEADERS}${extra}\r\n${body}`,
     )
   }
   socket.destroy()

@@ -20,9 +20,16 @@ export function printWarnings(warnings: readonly string[]): void {
 }
 
 function describeUpstream(config: Config): string {
-  return config.upstream.mode === 'demo'
-    ? 'demo mode: simulated Paperspace data, no API key in use'
-    : `live mode: proxying to ${config.upstream.url}`
+  switch (config.upstream.mode) {
+    case 'demo':
+      return 'demo mode: simulated Paperspace data, no API key in use'
+    case 'live':
+      return `live mode: proxying to ${config.upstream.url} with the server's key`
+    case 'signin': {
+      const hours = Math.round((config.upstream.session.ttlMs / 3_600_000) * 100) / 100
+      return `sign-in mode: each admin signs in with their own key, sessions last ${hours} h; proxying to ${config.upstream.url}`
+    }
+  }
 }
 
 /** Closes the server (and with it the demo simulator) on SIGINT/SIGTERM; a second signal exits at once. */

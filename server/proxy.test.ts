@@ -67,7 +67,7 @@ describe('demo mode (no key, no URL)', () => {
   it('says so in /api/meta and nothing more', async () => {
     const meta = await api(app, '/api/meta')
     expect(meta.status).toBe(200)
-    expect(meta.json()).toEqual({ mode: 'demo' })
+    expect(meta.json()).toEqual({ mode: 'demo', signedIn: true })
     expect(meta.headers['cache-control']).toBe('no-store')
   })
 
@@ -95,7 +95,7 @@ describe('live mode (URL and key)', () => {
   })
 
   it('reports live mode', async () => {
-    expect((await api(app, '/api/meta')).json()).toEqual({ mode: 'live' })
+    expect((await api(app, '/api/meta')).json()).toEqual({ mode: 'live', signedIn: true })
   })
 
   it('runs the same journey against the standalone service', async () => {

@@ -1,10 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
-import type { FastifyInstance, FastifyReply, FastifyRequest, RawRequestDefaultExpression } from 'fastify'
-import type { Secret } from './config'
-import { sendError } from './errors'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { type Dispatcher, Pool } from 'undici'
+import { credentialId } from './credentials'
+import { type ErrorCode, sendError } from './errors'
 import { methodsByPattern, type Operation, operations, toRoutePath } from './operations'
+import { type CachedResponse, UpstreamCache } from './upstream-cache'
 
 export const API_PREFIX = '/api/v1'
 export const BODY_LIMIT = 64 * 1024
@@ -22,8 +24,15 @@ const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
 export interface ProxyOptions {
   /** Base URL of the API, e.g. `https://api.paperspace.com/v1`, without a trailing slash. */
   upstreamUrl: string
-  apiKey: Secret
+  /**
+   * The API key for this request: the server's, or the signed-in admin's (session.ts); null when signed out,
+   * which answers 401 SIGNED_OUT before the body is read.
+   */
+  credentialFor(request: FastifyRequest): string | null
+  /** Every proxied call is answered within this time: 504 when the upstream has not answered by then. */
   timeoutMs: number
+  /** How long a successful GET answer is reused for identical GETs with the same key (default 1000; 0: never). */
+  cacheMs?: number
 }
 
 /** What @fastify/reply-from hands to `onResponse` (its type declaration names the wrong type). */
@@ -37,23 +46,27 @@ interface UpstreamResponse {
  * Registers `/api/v1/<path>` → `<upstreamUrl>/<path>` for exactly the contract's operations, with the server's
  * key, through @fastify/reply-from (one undici pool to the upstream origin, kept alive). Known paths called
  * with another method answer 405 with `Allow`; every other `/api` path answers 404. Neither reaches upstream.
+ * GET operations are read whole and shared: see `createCachedReads`.
  */
 export async function registerProxy(app: FastifyInstance, options: ProxyOptions): Promise<void> {
   const upstream = new URL(options.upstreamUrl)
   const basePath = upstream.pathname.replace(/\/+$/, '')
   const { timeoutMs } = options
 
+  // One pool of kept-alive connections to the upstream origin, for reply-from (which destroys it on close) and
+  // for the cached reads alike.
+  const pool = new Pool(upstream.origin, {
+    connections: 128,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    // reply-from turns certificate checks off by default; an API key must only ever go to the real host.
+    connect: { rejectUnauthorized: true, timeout: Math.min(timeoutMs, 10_000) },
+  })
   await app.register(replyFrom, {
     base: upstream.origin,
-    undici: {
-      connections: 128,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      // reply-from turns certificate checks off by default; an API key must only ever go to the real host.
-      connect: { rejectUnauthorized: true, timeout: Math.min(timeoutMs, 10_000) },
-    },
+    undici: pool,
     destroyAgent: true,
     disableRequestLogging: true,
   })
@@ -63,16 +76,20 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     // Plain bodies, so that a non-JSON answer can be recognised and replaced.
     'accept-encoding': 'identity',
     'user-agent': USER_AGENT,
-    authorization: `Bearer ${options.apiKey.reveal()}`,
   }
+  // The key found for each request by `authorize`, for the upstream call's Authorization header.
+  const keys = new WeakMap<FastifyRequest, string>()
+  const authorization = (request: unknown) => `Bearer ${keys.get(request as FastifyRequest)}`
   // Built from scratch: nothing the browser sent (Authorization, Cookie, Origin, Referer, X-Forwarded-*...)
   // goes upstream. `headers.host` and the body headers are the ones reply-from computed for the upstream.
-  const headersWithoutBody = (_request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
+  const headersWithoutBody = (request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
     ...requestHeaders,
+    authorization: authorization(request),
     host: headers.host,
   })
-  const headersWithJsonBody = (_request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
+  const headersWithJsonBody = (request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
     ...requestHeaders,
+    authorization: authorization(request),
     host: headers.host,
     'content-type': 'application/json',
     'content-length': headers['content-length'],
@@ -100,8 +117,54 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     return basePath + (query === -1 ? url.slice(API_PREFIX.length) : url.slice(API_PREFIX.length, query))
   }
 
+  // GET operations are answered through the upstream cache; mutations (through reply-from) clear it for their key.
+  const reads = createCachedReads({
+    pool,
+    basePath,
+    timeoutMs,
+    cacheMs: options.cacheMs ?? DEFAULT_CACHE_MS,
+    requestHeaders,
+    keyFor: (request) => keys.get(request),
+  })
+
+  // Contract operations only (the 404/405 fallbacks need no key). Before the body is read: the request's key,
+  // or 401. Once it is read: a deadline, so that the answer comes within `timeoutMs` even though undici checks
+  // its own timeouts only about once a second.
+  const isOperation = (request: FastifyRequest) =>
+    (request.routeOptions.config as { operationId?: string }).operationId !== undefined
+  const authorize = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (!isOperation(request)) {
+      done()
+      return
+    }
+    const key = options.credentialFor(request)
+    if (key === null) {
+      sendError(reply, 401, 'SIGNED_OUT', 'Sign in with your Paperspace API key.')
+      return
+    }
+    keys.set(request, key)
+    done()
+  }
+  const deadline = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    if (isOperation(request)) {
+      const timer = setTimeout(() => {
+        if (!reply.sent) {
+          sendError(reply, 504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
+        }
+      }, timeoutMs)
+      timer.unref()
+      reply.raw.once('close', () => clearTimeout(timer))
+    }
+    done()
+  }
+  const guard = (scope: FastifyInstance) => {
+    scope.addHook('onRequest', authorize)
+    scope.addHook('preHandler', deadline)
+  }
+
   // Bodies are parsed only where the contract has one: strictly JSON, at most 64 KiB.
   await app.register(async (scope) => {
+    guard(scope)
     scope.removeContentTypeParser('text/plain')
     for (const operation of operations.filter((candidate) => candidate.hasBody)) {
       const forward = fromOptions(operation)
@@ -118,6 +181,7 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
           } else if (typeof body !== 'object' || body === null || Array.isArray(body)) {
             sendError(reply, 400, 'BAD_JSON', 'The request body must be a JSON object.')
           } else {
+            reads.mutating(request, reply)
             reply.from(sourceOf(request.raw.url ?? ''), forward)
           }
         },
@@ -127,8 +191,9 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
 
   // Everything else takes no body: whatever the browser sends is drained and dropped, never forwarded.
   await app.register(async (scope) => {
+    guard(scope)
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('*', ignoreBody)
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, ignoreBody)
     for (const operation of operations.filter((candidate) => !candidate.hasBody)) {
       const forward = fromOptions(operation)
       scope.route({
@@ -137,9 +202,13 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
         exposeHeadRoute: false,
         logLevel: PROXY_ROUTE_LOG_LEVEL,
         config: { operationId: operation.operationId },
-        handler(request, reply) {
-          reply.from(sourceOf(request.raw.url ?? ''), forward)
-        },
+        handler:
+          operation.method === 'GET'
+            ? reads.read
+            : (request, reply) => {
+                reads.mutating(request, reply)
+                reply.from(sourceOf(request.raw.url ?? ''), forward)
+              },
       })
     }
     for (const [pattern, methods] of methodsByPattern()) {
@@ -167,12 +236,8 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
   })
 }
 
-function ignoreBody(
-  _request: FastifyRequest,
-  payload: RawRequestDefaultExpression,
-  done: (error: Error | null, body?: unknown) => void,
-): void {
-  payload.resume()
+/** Drops a body the operation does not take; read by Fastify, so that more than 64 KiB still answers 413. */
+function ignoreBody(_request: FastifyRequest, _body: Buffer, done: (error: Error | null, body?: unknown) => void) {
   done(null, undefined)
 }
 
@@ -191,6 +256,11 @@ function pickResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders 
  */
 function onUpstreamResponse(_request: FastifyRequest, reply: FastifyReply, response: UpstreamResponse): void {
   const { statusCode, headers, stream } = response
+  // Already answered 504 by the deadline.
+  if (reply.sent) {
+    stream.destroy()
+    return
+  }
   if (statusCode === 204 || statusCode === 304) {
     stream.resume()
     reply.send()
@@ -215,4 +285,234 @@ function retryStaleConnection({ err, req, attempt }: { err: Error; req: { method
   return attempt === 0 && req.method === 'GET' && (err as { code?: string } | null)?.code === 'UND_ERR_SOCKET'
     ? 1
     : null
+}
+
+// GET operations: answered from the upstream cache, or by one upstream request shared by every identical read
+// in flight (upstream-cache.ts). The body is read whole (API answers are small), so that it can be sent again.
+
+/** Cached reads are kept this long by default (`UPSTREAM_CACHE_MS`). */
+export const DEFAULT_CACHE_MS = 1_000
+/** Upstream bodies above this are refused with 502: the API's largest answers are a few hundred KiB. */
+export const MAX_READ_BYTES = 8 * 1024 * 1024
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
+/** Keys whose cache id and upstream headers are remembered (an HMAC is otherwise computed for every read). */
+const MAX_REMEMBERED_CREDENTIALS = 256
+
+/** What a read answers: an upstream answer as it will be sent, or one of ours (`error`), which is never stored. */
+interface ReadAnswer extends CachedResponse {
+  readonly error?: { readonly code: ErrorCode; readonly message: string }
+}
+
+interface CachedReadsOptions {
+  pool: Pool
+  basePath: string
+  timeoutMs: number
+  cacheMs: number
+  /** Sent with every upstream read, besides Authorization. */
+  requestHeaders: Readonly<Record<string, string>>
+  /** The API key the request acts with; set for every contract operation before its handler runs. */
+  keyFor(request: FastifyRequest): string | undefined
+}
+
+export interface CachedReads {
+  /** Handler of the GET operations. */
+  read(request: FastifyRequest, reply: FastifyReply): void
+  /**
+   * Called as a mutation is forwarded: drops its key's cached reads now, so that no read started after it can
+   * join an older one, and again when it is over, so that no read that raced it stays cached.
+   */
+  mutating(request: FastifyRequest, reply: FastifyReply): void
+}
+
+export function createCachedReads(options: CachedReadsOptions): CachedReads {
+  const { pool, basePath, timeoutMs, requestHeaders, keyFor } = options
+  const cache = new UpstreamCache<ReadAnswer>({ ttlMs: options.cacheMs })
+  // Per key: its cache id (an HMAC) and the upstream headers, made once rather than for every read.
+  const credentials = new Map<string, Credential>()
+  const credentialOf = (request: FastifyRequest): Credential => {
+    const key = keyFor(request)
+    if (key === undefined) throw new Error('a proxied request has no API key')
+    let credential = credentials.get(key)
+    if (credential === undefined) {
+      if (credentials.size >= MAX_REMEMBERED_CREDENTIALS) credentials.clear()
+      credential = { id: credentialId(key), headers: { ...requestHeaders, authorization: `Bearer ${key}` } }
+      credentials.set(key, credential)
+    }
+    return credential
+  }
+
+  return {
+    read(request, reply) {
+      const { id, headers } = credentialOf(request)
+      const url = request.raw.url ?? ''
+      const hit = cache.fresh(id, 'GET', url)
+      if (hit !== undefined) {
+        sendAnswer(reply, hit)
+        return
+      }
+      const path = basePath + url.slice(API_PREFIX.length)
+      cache
+        .share(id, 'GET', url, () => fetchRead(pool, path, headers, timeoutMs))
+        .then(
+          (answer) => sendAnswer(reply, answer),
+          (error: unknown) => reply.send(error),
+        )
+    },
+    mutating(request, reply) {
+      const { id } = credentialOf(request)
+      cache.invalidate(id)
+      reply.raw.once('close', () => cache.invalidate(id))
+    },
+  }
+}
+
+interface Credential {
+  readonly id: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+function sendAnswer(reply: FastifyReply, answer: ReadAnswer): void {
+  // Already answered 504 by the deadline.
+  if (reply.sent) return
+  const { error } = answer
+  if (error !== undefined) {
+    sendError(reply, answer.status, error.code, error.message)
+  } else {
+    reply.code(answer.status).headers(answer.headers)
+    if (answer.body.length === 0) reply.send()
+    else reply.send(answer.body)
+  }
+}
+
+/**
+ * One upstream GET, whole, as the answer to send. Never rejects: failures become our own 502/504 answers. It
+ * settles after `timeoutMs` at the latest (undici checks its own timeouts only about once a second), so that no
+ * later read can join one that is already too late; the upstream request itself ends at undici's timeout.
+ */
+function fetchRead(
+  pool: Pool,
+  path: string,
+  headers: Readonly<Record<string, string>>,
+  timeoutMs: number,
+): Promise<ReadAnswer> {
+  return new Promise((resolve) => {
+    const read = new UpstreamRead(pool, path, headers, timeoutMs, resolve)
+    read.send()
+  })
+}
+
+/**
+ * undici's dispatcher API, which hands over the body as it arrives, with no stream and no promise in between.
+ * JSON answers (successes and the API's own JSON errors) keep their status and the passed headers; a body that
+ * is not JSON (a WAF or load-balancer HTML page) or is too large becomes a 502 the app can understand.
+ */
+class UpstreamRead implements Dispatcher.DispatchHandler {
+  #status = 0
+  #headers: UndiciHeaders = {}
+  #chunks: Buffer[] = []
+  #size = 0
+  #retried = false
+  #settled = false
+  readonly #timer: NodeJS.Timeout
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly path: string,
+    private readonly headers: Readonly<Record<string, string>>,
+    private readonly timeoutMs: number,
+    private readonly resolve: (answer: ReadAnswer) => void,
+  ) {
+    this.#timer = setTimeout(() => this.#settle(timeoutAnswer(timeoutMs)), timeoutMs)
+  }
+
+  send(): void {
+    try {
+      this.pool.dispatch({ method: 'GET', path: this.path, headers: this.headers }, this)
+    } catch {
+      // A request undici refuses to send (a closed pool).
+      this.#settle(UNREACHABLE)
+    }
+  }
+
+  /** Present so that undici treats this as a handler of its current API. */
+  onRequestStart(): void {}
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: UndiciHeaders): void {
+    this.#status = statusCode
+    this.#headers = headers
+    this.#chunks = []
+    this.#size = 0
+    if (Number(headers['content-length']) > MAX_READ_BYTES) this.#tooLarge(controller)
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.#size += chunk.length
+    if (this.#size > MAX_READ_BYTES) this.#tooLarge(controller)
+    else this.#chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    const status = this.#status
+    if (status === 204 || status === 304) {
+      this.#settle({ status, headers: {}, body: EMPTY })
+      return
+    }
+    // A single chunk is a view of the socket's own read buffer, which nothing else reuses.
+    const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size)
+    const type = this.#headers['content-type']
+    if (body.length > 0 && !(typeof type === 'string' && JSON_TYPE.test(type))) {
+      this.#settle(failure(502, 'UPSTREAM_BAD_RESPONSE', `The Paperspace API answered ${status} without a JSON body.`))
+      return
+    }
+    const passed: Record<string, string> = {}
+    for (const name of PASSED_RESPONSE_HEADERS) {
+      const value = this.#headers[name]
+      if (typeof value === 'string') passed[name] = value
+    }
+    passed['content-length'] = String(body.length)
+    this.#settle({ status, headers: passed, body })
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.#settled) return
+    const code = (error as { code?: unknown }).code
+    // One quick retry of a kept-alive connection the upstream had just closed, as for the other calls.
+    if (code === 'UND_ERR_SOCKET' && !this.#retried) {
+      this.#retried = true
+      this.send()
+      return
+    }
+    this.#settle(typeof code === 'string' && TIMEOUT_CODES.has(code) ? timeoutAnswer(this.timeoutMs) : UNREACHABLE)
+  }
+
+  #tooLarge(controller: Dispatcher.DispatchController): void {
+    this.#settle(TOO_LARGE)
+    controller.abort(new Error('The upstream body is over the size limit.'))
+  }
+
+  #settle(answer: ReadAnswer): void {
+    if (this.#settled) return
+    this.#settled = true
+    clearTimeout(this.#timer)
+    this.resolve(answer)
+  }
+}
+
+type UndiciHeaders = Record<string, string | string[] | undefined>
+const EMPTY = Buffer.alloc(0)
+
+function failure(status: number, code: ErrorCode, message: string): ReadAnswer {
+  return { status, headers: {}, body: EMPTY, error: { code, message } }
+}
+
+const TOO_LARGE = failure(
+  502,
+  'UPSTREAM_BAD_RESPONSE',
+  `The Paperspace API answered with more than ${MAX_READ_BYTES} bytes.`,
+)
+
+const UNREACHABLE = failure(502, 'UPSTREAM_UNREACHABLE', 'The Paperspace API could not be reached.')
+
+function timeoutAnswer(timeoutMs: number): ReadAnswer {
+  return failure(504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
 }

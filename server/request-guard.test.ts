@@ -305,3 +305,32 @@ describe('requests that pass', () => {
     expect(upstream.seen.map((seen) => seen.method)).toEqual(['GET'])
   })
 })
+
+describe('the Host a request is addressed to', () => {
+  const get = (target: TestApp, host: string) =>
+    rawCall(target.origin, `GET /api/meta HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`).then(parseRaw)
+
+  it('must be a loopback name when the server listens on loopback alone (DNS rebinding)', async () => {
+    const { port } = new URL(app.origin)
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'LOCALHOST', `127.1.2.3:${port}`, `[::1]:${port}`]) {
+      expect((await get(app, host)).status, host).toBe(200)
+    }
+    for (const host of ['evil.example', `evil.example:${port}`, 'localhost.evil.example', '127.0.0.1.nip.io']) {
+      const { status, body } = await get(app, host)
+      expect(status, host).toBe(421)
+      expect(JSON.parse(body)).toMatchObject({ code: 'BAD_HOST' })
+    }
+  })
+
+  it('may be the public name when a trusted proxy is in front, or when the server listens beyond loopback', async () => {
+    const env = { PAPERSPACE_API_URL: upstream.url, PAPERSPACE_API_KEY: TEST_KEY }
+    for (const extra of [{ TRUST_PROXY: '127.0.0.1' }, { HOST: '0.0.0.0' }] as Record<string, string>[]) {
+      const open = await startApp({ ...env, ...extra })
+      try {
+        expect((await get(open, 'fleet.example.com')).status, JSON.stringify(extra)).toBe(200)
+      } finally {
+        await open.close()
+      }
+    }
+  })
+})

@@ -81,7 +81,7 @@ describe('the built SPA', () => {
   })
 
   it('serves a deep link to a client that accepts anything or says nothing', async () => {
-    for (const headers of [{ accept: '*/*' }, {}]) {
+    for (const headers of [{ accept: '*/*' }, {}] as Record<string, string>[]) {
       const response = await get('/machines/psm9u09bwu5i', headers)
       expect(response.status).toBe(200)
       expect(response.headers['content-type']).toMatch(/^text\/html/)

@@ -113,20 +113,69 @@ export function call(origin: string, path: string, options: CallOptions = {}): P
   })
 }
 
+export interface RawCallOptions {
+  /** Ends the sending side once written (for bodies shorter than their Content-Length). */
+  halfClose?: boolean
+  /** Gives up waiting for the server to close after this long of silence (default 2 s). */
+  idleMs?: number
+}
+
 /** Writes a raw HTTP/1.1 request on a socket and returns everything the server sends back. */
-export function rawCall(origin: string, head: string): Promise<string> {
+export function rawCall(origin: string, head: string | Buffer, options: RawCallOptions = {}): Promise<string> {
   const { port } = new URL(origin)
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(head))
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      if (options.halfClose) socket.end(head)
+      else socket.write(head)
+    })
     let text = ''
     socket.setEncoding('utf8')
     socket.on('data', (chunk: string) => {
       text += chunk
     })
     socket.on('close', () => resolve(text))
-    socket.on('error', reject)
-    socket.setTimeout(2_000, () => socket.destroy())
+    // The server may close while a large request is still being written.
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') socket.destroy()
+      else reject(error)
+    })
+    socket.setTimeout(options.idleMs ?? 2_000, () => socket.destroy())
   })
+}
+
+export interface RawRequest {
+  method: string
+  /** Sent exactly as given, spaces and control characters included. */
+  target: string
+  /** Name and value pairs, sent in order, as given. */
+  headers?: readonly (readonly [string, string])[]
+  body?: string | Buffer
+  /** The Content-Length header: the body's length by default, `null` for none. */
+  contentLength?: number | null
+  /** HTTP version of the request line (default 1.1). */
+  version?: string
+}
+
+/** The bytes of an HTTP request, with `Host: host` first (unless `host` is null) and `Connection: close` last. */
+export function rawRequest(host: string | null, request: RawRequest): Buffer {
+  const body = typeof request.body === 'string' ? Buffer.from(request.body) : (request.body ?? Buffer.alloc(0))
+  const lines = [`${request.method} ${request.target} HTTP/${request.version ?? '1.1'}`]
+  if (host !== null) lines.push(`Host: ${host}`)
+  for (const [name, value] of request.headers ?? []) lines.push(`${name}: ${value}`)
+  const length = request.contentLength === undefined ? (body.length > 0 ? body.length : null) : request.contentLength
+  if (length !== null) lines.push(`Content-Length: ${length}`)
+  if (!(request.headers ?? []).some(([name]) => name.toLowerCase() === 'connection')) lines.push('Connection: close')
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), body])
+}
+
+/** Every status line in a raw exchange (pipelined requests get one each), and the first response's head and body. */
+export function parseResponses(text: string): { statuses: number[]; head: string; body: string } {
+  const statuses = [...text.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1]))
+  const end = text.indexOf('\r\n\r\n')
+  const head = end === -1 ? text : text.slice(0, end)
+  const rest = end === -1 ? '' : text.slice(end + 4)
+  const next = rest.search(/HTTP\/1\.[01] \d{3} /)
+  return { statuses, head, body: next === -1 ? rest : rest.slice(0, next) }
 }
 
 /** Status line and JSON body of a raw response. */

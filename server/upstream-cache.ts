@@ -1,0 +1,158 @@
+// Upstream load that does not grow with the number of viewers: identical reads in flight at the same moment share
+// one upstream request, and complete successful answers are kept for a short time. Pure logic, no HTTP: the proxy
+// (proxy.ts) decides what a read is and how an answer is fetched and sent.
+
+/** A complete upstream answer, ready to be sent again as it is. */
+export interface CachedResponse {
+  readonly status: number
+  /** Headers sent with it, names in lower case (`content-length` included). */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+}
+
+export interface UpstreamCacheOptions {
+  /** How long a stored answer is served, in ms. 0 stores nothing; identical requests in flight are still shared. */
+  ttlMs: number
+  /** At most this many stored answers (default 1000). */
+  maxEntries?: number
+  /** At most this many bytes of stored answers, keys included (default 32 MiB). */
+  maxBytes?: number
+  /** Milliseconds from any fixed origin, never going back (default `performance.now`). */
+  now?: () => number
+}
+
+export const DEFAULT_MAX_ENTRIES = 1000
+export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+/** Accounted per entry besides its key and body: the headers and bookkeeping, roughly. */
+const ENTRY_OVERHEAD_BYTES = 256
+const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
+
+interface Entry<R> {
+  readonly credentialId: string
+  readonly response: R
+  readonly expiresAt: number
+  readonly bytes: number
+}
+
+interface Flight<R> {
+  readonly credentialId: string
+  readonly promise: Promise<R>
+}
+
+/** Only complete 200 JSON answers are stored; everything else (API errors, our own 502/504) is shared, not kept. */
+export function isCacheable(response: CachedResponse): boolean {
+  const type = response.headers['content-type']
+  return response.status === 200 && type !== undefined && JSON_TYPE.test(type)
+}
+
+/**
+ * Requests are told apart by credential, method and raw URL (path and query exactly as received): two
+ * credentials never share an entry or a request in flight. A credential's `invalidate` drops its stored answers
+ * and detaches its requests in flight, whose answers then reach only the callers already waiting for them.
+ *
+ * Size is capped by entries and bytes. Eviction takes the oldest stored answer first, which, with one TTL for
+ * all, is also the one closest to expiring.
+ */
+export class UpstreamCache<R extends CachedResponse = CachedResponse> {
+  readonly #ttlMs: number
+  readonly #maxEntries: number
+  readonly #maxBytes: number
+  readonly #now: () => number
+  /** In insertion order, which is expiry order. */
+  readonly #entries = new Map<string, Entry<R>>()
+  readonly #flights = new Map<string, Flight<R>>()
+  #bytes = 0
+
+  constructor(options: UpstreamCacheOptions) {
+    this.#ttlMs = options.ttlMs
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+    this.#now = options.now ?? (() => performance.now())
+  }
+
+  /** A stored answer that is still fresh, or undefined. */
+  fresh(credentialId: string, method: string, url: string): R | undefined {
+    const key = keyOf(credentialId, method, url)
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return undefined
+    if (this.#now() < entry.expiresAt) return entry.response
+    this.#remove(key, entry)
+    return undefined
+  }
+
+  /**
+   * The answer of the identical request already in flight, or of a new one started with `load`. A cacheable
+   * answer is stored when it arrives, unless the credential was invalidated meanwhile. A rejection reaches
+   * every caller waiting for it and is never stored.
+   */
+  share(credentialId: string, method: string, url: string, load: () => Promise<R>): Promise<R> {
+    const key = keyOf(credentialId, method, url)
+    const inFlight = this.#flights.get(key)
+    if (inFlight !== undefined) return inFlight.promise
+    let started: Promise<R>
+    try {
+      started = load()
+    } catch (error) {
+      started = Promise.reject(error)
+    }
+    const flight: Flight<R> = {
+      credentialId,
+      promise: started.then(
+        (response) => {
+          if (this.#flights.get(key) === flight) {
+            this.#flights.delete(key)
+            if (isCacheable(response)) this.#store(key, credentialId, response)
+          }
+          return response
+        },
+        (error: unknown) => {
+          if (this.#flights.get(key) === flight) this.#flights.delete(key)
+          throw error
+        },
+      ),
+    }
+    this.#flights.set(key, flight)
+    return flight.promise
+  }
+
+  /** Forgets every stored answer of a credential and detaches its requests in flight (after a mutation). */
+  invalidate(credentialId: string): void {
+    for (const [key, entry] of this.#entries) {
+      if (entry.credentialId === credentialId) this.#remove(key, entry)
+    }
+    for (const [key, flight] of this.#flights) {
+      if (flight.credentialId === credentialId) this.#flights.delete(key)
+    }
+  }
+
+  /** Stored answers (fresh or not yet evicted) and their accounted bytes; requests in flight. */
+  get stats(): { entries: number; bytes: number; inFlight: number } {
+    return { entries: this.#entries.size, bytes: this.#bytes, inFlight: this.#flights.size }
+  }
+
+  #store(key: string, credentialId: string, response: R): void {
+    if (this.#ttlMs <= 0) return
+    const bytes = response.body.length + key.length + ENTRY_OVERHEAD_BYTES
+    if (bytes > this.#maxBytes) return
+    const previous = this.#entries.get(key)
+    if (previous !== undefined) this.#remove(key, previous)
+    const now = this.#now()
+    this.#entries.set(key, { credentialId, response, expiresAt: now + this.#ttlMs, bytes })
+    this.#bytes += bytes
+    for (const [oldestKey, oldest] of this.#entries) {
+      const over = this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes
+      if (!over && oldest.expiresAt > now) break
+      this.#remove(oldestKey, oldest)
+    }
+  }
+
+  #remove(key: string, entry: Entry<R>): void {
+    this.#entries.delete(key)
+    this.#bytes -= entry.bytes
+  }
+}
+
+/** Credential ids never contain a line break, and neither does a request target that Node accepted. */
+function keyOf(credentialId: string, method: string, url: string): string {
+  return `${credentialId}\n${method} ${url}`
+}
