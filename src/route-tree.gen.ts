@@ -15,6 +15,7 @@ import { Route as EventsIndexRouteImport } from './pages/events/index'
 import { Route as EventsEventIdRouteImport } from './pages/events/$eventId'
 import { Route as MachinesIndexRouteImport } from './pages/machines/index'
 import { Route as MachinesMachineIdRouteImport } from './pages/machines/$machineId'
+import { Route as SignInIndexRouteImport } from './pages/sign-in/index'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
@@ -46,6 +47,11 @@ const MachinesMachineIdRoute = MachinesMachineIdRouteImport.update({
   path: '/machines/$machineId',
   getParentRoute: () => rootRouteImport,
 } as any)
+const SignInIndexRoute = SignInIndexRouteImport.update({
+  id: '/sign-in/',
+  path: '/sign-in/',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
@@ -54,6 +60,7 @@ export interface FileRoutesByFullPath {
   '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
+  '/sign-in/': typeof SignInIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
@@ -62,6 +69,7 @@ export interface FileRoutesByTo {
   '/availability': typeof AvailabilityIndexRoute
   '/events': typeof EventsIndexRoute
   '/machines': typeof MachinesIndexRoute
+  '/sign-in': typeof SignInIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -71,6 +79,7 @@ export interface FileRoutesById {
   '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
+  '/sign-in/': typeof SignInIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
@@ -81,6 +90,7 @@ export interface FileRouteTypes {
     | '/availability/'
     | '/events/'
     | '/machines/'
+    | '/sign-in/'
   fileRoutesByTo: FileRoutesByTo
   to:
     | '/'
@@ -89,6 +99,7 @@ export interface FileRouteTypes {
     | '/availability'
     | '/events'
     | '/machines'
+    | '/sign-in'
   id:
     | '__root__'
     | '/'
@@ -97,6 +108,7 @@ export interface FileRouteTypes {
     | '/availability/'
     | '/events/'
     | '/machines/'
+    | '/sign-in/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -106,6 +118,7 @@ export interface RootRouteChildren {
   AvailabilityIndexRoute: typeof AvailabilityIndexRoute
   EventsIndexRoute: typeof EventsIndexRoute
   MachinesIndexRoute: typeof MachinesIndexRoute
+  SignInIndexRoute: typeof SignInIndexRoute
 }
 
 declare module '@tanstack/react-router' {
@@ -152,6 +165,13 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof MachinesMachineIdRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/sign-in/': {
+      id: '/sign-in/'
+      path: '/sign-in'
+      fullPath: '/sign-in/'
+      preLoaderRoute: typeof SignInIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
@@ -162,6 +182,7 @@ const rootRouteChildren: RootRouteChildren = {
   AvailabilityIndexRoute: AvailabilityIndexRoute,
   EventsIndexRoute: EventsIndexRoute,
   MachinesIndexRoute: MachinesIndexRoute,
+  SignInIndexRoute: SignInIndexRoute,
 }
 export const routeTree = rootRouteImport
   ._addFileChildren(rootRouteChildren)

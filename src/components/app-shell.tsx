@@ -1,9 +1,13 @@
-import { useQuery } from '@tanstack/react-query'
-import { Link } from '@tanstack/react-router'
-import type { ReactNode } from 'react'
-import { metaQueryOptions } from '../api/meta'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { Link, useNavigate } from '@tanstack/react-router'
+import { type ReactNode, useRef, useState } from 'react'
+import { metaQueryOptions, needsSignIn, setSignedIn } from '../api/meta'
+import { resetForSession, signOut } from '../api/session'
+import { ConnectionBanner } from './connection-banner'
 import { ThemeToggle } from './theme-toggle'
 import { Badge } from './ui/badge'
+import { Button } from './ui/button'
+import { toast } from './ui/toast-store'
 
 const NAV = [
   { to: '/machines', label: 'Machines' },
@@ -11,8 +15,44 @@ const NAV = [
   { to: '/availability', label: 'Availability' },
 ] as const
 
+/** Ends the session (signin mode): the cookie goes, and so does every answer fetched under it. */
+function SignOutButton() {
+  const queryClient = useQueryClient()
+  const navigate = useNavigate()
+  const [pending, setPending] = useState(false)
+  const inFlight = useRef(false)
+
+  const onClick = async () => {
+    if (inFlight.current) return
+    inFlight.current = true
+    setPending(true)
+    try {
+      await signOut()
+      setSignedIn(queryClient, false)
+      await navigate({ to: '/sign-in', replace: true })
+      resetForSession(queryClient, false)
+    } catch (error) {
+      toast('Could not sign out', {
+        description: error instanceof Error ? error.message : 'Try again.',
+        tone: 'error',
+      })
+    } finally {
+      inFlight.current = false
+      setPending(false)
+    }
+  }
+
+  return (
+    <Button size="sm" variant="ghost" pending={pending} onClick={() => void onClick()}>
+      {pending ? 'Signing out…' : 'Sign out'}
+    </Button>
+  )
+}
+
 export function AppShell({ children }: { children: ReactNode }) {
   const meta = useQuery(metaQueryOptions())
+  const signInMode = meta.data?.mode === 'signin'
+  const signedOut = needsSignIn(meta.data)
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -27,24 +67,26 @@ export function AppShell({ children }: { children: ReactNode }) {
             <img src="/favicon.svg" alt="" width={24} height={24} />
             Paperspace Fleet
           </Link>
-          <nav aria-label="Main">
-            <ul className="flex items-center gap-1">
-              {NAV.map((item) => (
-                <li key={item.to}>
-                  <Link
-                    to={item.to}
-                    className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
-                    activeProps={{
-                      className: 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-white',
-                      'aria-current': 'page',
-                    }}
-                  >
-                    {item.label}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          {signedOut ? null : (
+            <nav aria-label="Main">
+              <ul className="flex items-center gap-1">
+                {NAV.map((item) => (
+                  <li key={item.to}>
+                    <Link
+                      to={item.to}
+                      className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
+                      activeProps={{
+                        className: 'bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-white',
+                        'aria-current': 'page',
+                      }}
+                    >
+                      {item.label}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
           <div className="ml-auto flex items-center gap-3">
             {meta.data?.mode === 'demo' ? (
               <Badge tone="violet">
@@ -52,9 +94,11 @@ export function AppShell({ children }: { children: ReactNode }) {
               </Badge>
             ) : null}
             <ThemeToggle />
+            {signInMode && !signedOut ? <SignOutButton /> : null}
           </div>
         </div>
       </header>
+      <ConnectionBanner />
       <main id="main" className="mx-auto w-full max-w-screen-2xl flex-1 px-4 py-6">
         {children}
       </main>

@@ -2,6 +2,7 @@ import { useQueryErrorResetBoundary } from '@tanstack/react-query'
 import { type ErrorComponentProps, Link, useRouter } from '@tanstack/react-router'
 import { useEffect } from 'react'
 import { isApiError } from '../api/client'
+import { isSignedOutError } from '../api/connection-health'
 import { buttonClasses } from './ui/button'
 import { ErrorState } from './ui/states'
 
@@ -15,6 +16,8 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
   }, [queryErrorResetBoundary])
 
   if (isApiError(error) && error.status === 404) return <NotFound />
+  // The session ended while loading: the sign-in page is on its way (router.tsx); say so meanwhile.
+  if (isSignedOutError(error)) return <SignedOut />
 
   return (
     <ErrorState
@@ -25,6 +28,19 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
         void router.invalidate()
       }}
     />
+  )
+}
+
+function SignedOut() {
+  const router = useRouter()
+  return (
+    <div className="flex flex-col items-start gap-3">
+      <h1 className="text-2xl font-semibold">Signed out</h1>
+      <p className="text-slate-600 dark:text-slate-300">Your session has ended. Sign in again to carry on.</p>
+      <Link to="/sign-in" search={{ redirect: router.state.location.href }} className={buttonClasses('primary')}>
+        Sign in
+      </Link>
+    </div>
   )
 }
 

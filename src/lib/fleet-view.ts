@@ -129,25 +129,61 @@ function compareValues(a: SortValue, b: SortValue): number {
 }
 
 /**
+ * Every text value sorted on so far, as its position in collation order (values the collator finds equal share
+ * one). Comparing two numbers is far quicker than `Intl.Collator.compare`, which made sorting 20,000 machines take
+ * a noticeable moment; the collator now runs once per new set of values, not on every comparison.
+ */
+let textRanks = new Map<string, number>()
+/** Past this many ranked values, the old ones are forgotten on the next ranking. */
+const MAX_RANKED = 200_000
+
+function rankAll(values: Iterable<string>): void {
+  const previous = textRanks.size < MAX_RANKED ? textRanks.keys() : []
+  const unique = [...new Set([...previous, ...values])].sort(collator.compare)
+  const ranks = new Map<string, number>()
+  let rank = 0
+  unique.forEach((value, index) => {
+    if (index > 0 && collator.compare(unique[index - 1] ?? '', value) !== 0) rank++
+    ranks.set(value, rank)
+  })
+  textRanks = ranks
+}
+
+/** Numbers stay numbers; text becomes its rank (every text value of the list is ranked before this is used). */
+function rankOf(value: SortValue): number | undefined {
+  return typeof value === 'string' ? textRanks.get(value) : value
+}
+
+/**
  * A sorted copy. Missing values go last in either direction; ties are broken by name, then id, so the order is
  * stable across polls.
  */
 export function sortMachines(machines: readonly Machine[], sort: FleetSort): Machine[] {
   const sign = sort.dir === 'asc' ? 1 : -1
-  const decorated = machines.map((machine) => ({ machine, keys: keysOf(machine) }))
-  decorated.sort((a, b) => {
-    const av = a.keys.sort[sort.key]
-    const bv = b.keys.sort[sort.key]
-    if (av === undefined || bv === undefined) {
-      if (av !== bv) return av === undefined ? 1 : -1
-    } else {
-      const primary = compareValues(av, bv)
-      if (primary !== 0) return sign * primary
+  // This sort's text values (the column's and the names that break ties), ranked together when any is new.
+  const texts: string[] = []
+  let unranked = false
+  for (const machine of machines) {
+    const keys = keysOf(machine).sort
+    for (const value of [keys[sort.key], keys.name]) {
+      if (typeof value !== 'string') continue
+      texts.push(value)
+      if (!textRanks.has(value)) unranked = true
     }
-    return (
-      compareValues(a.keys.sort.name ?? '', b.keys.sort.name ?? '') ||
-      compareValues(a.machine.id ?? '', b.machine.id ?? '')
-    )
+  }
+  if (unranked) rankAll(texts)
+  const decorated = machines.map((machine) => {
+    const keys = keysOf(machine).sort
+    // A machine without a name sorts before every name, as the empty text did.
+    return { machine, value: rankOf(keys[sort.key]), name: rankOf(keys.name) ?? -1 }
+  })
+  decorated.sort((a, b) => {
+    if (a.value === undefined || b.value === undefined) {
+      if (a.value !== b.value) return a.value === undefined ? 1 : -1
+    } else if (a.value !== b.value) {
+      return sign * (a.value - b.value)
+    }
+    return a.name - b.name || compareValues(a.machine.id ?? '', b.machine.id ?? '')
   })
   return decorated.map((d) => d.machine)
 }
@@ -169,6 +205,62 @@ export function filterMachines<T extends Machine>(machines: readonly T[], filter
     if (type && keys.machineType !== type) return false
     return q === '' || keys.haystack.includes(q)
   })
+}
+
+/**
+ * Sorting with a memory: the orders already worked out for one list are kept (one per column and direction), so
+ * sorting back to an earlier order is instant. A new list (the next poll that changed something) starts afresh.
+ */
+export function createFleetSorter() {
+  let list: readonly Machine[] | undefined
+  const orders = new Map<string, Machine[]>()
+  return (machines: readonly Machine[], sort: FleetSort): Machine[] => {
+    if (machines !== list) {
+      list = machines
+      orders.clear()
+    }
+    const key = `${sort.key}:${sort.dir}`
+    let sorted = orders.get(key)
+    if (!sorted) {
+      sorted = sortMachines(machines, sort)
+      orders.set(key, sorted)
+    }
+    return sorted
+  }
+}
+
+/**
+ * `filterMachines` with a memory: recent results for one list are kept, so that typing more text filters the
+ * previous matches instead of the whole fleet, and deleting letters finds the earlier results again. A new list
+ * starts afresh.
+ */
+export function createFleetFilter<T extends Machine>(size = 32) {
+  let list: readonly T[] | undefined
+  const results = new Map<string, { q: string; others: string; rows: readonly T[] }>()
+  return (machines: readonly T[], filter: FleetFilter): readonly T[] => {
+    if (!isFilterActive(filter)) return machines
+    if (machines !== list) {
+      list = machines
+      results.clear()
+    }
+    const q = filter.q.trim().toLowerCase()
+    const others = [filter.state ?? '', regionId(filter.region), filter.machineType?.toLowerCase() ?? ''].join('\n')
+    const key = `${others}\n${q}`
+    const hit = results.get(key)
+    if (hit) return hit.rows
+    // Whatever matches this text also matches any part of it: the smallest such earlier result holds every match.
+    let base: readonly T[] = machines
+    for (const entry of results.values()) {
+      if (entry.others === others && q.includes(entry.q) && entry.rows.length < base.length) base = entry.rows
+    }
+    const rows = filterMachines(base, filter)
+    results.set(key, { q, others, rows })
+    if (results.size > size) {
+      const oldest = results.keys().next().value
+      if (oldest !== undefined) results.delete(oldest)
+    }
+    return rows
+  }
 }
 
 export interface FilterChoice {

@@ -1,10 +1,11 @@
 import { createFileRoute } from '@tanstack/react-router'
-import { z } from 'zod'
+// valibot: the search schema loads with the entry, and its functions tree-shake to a few hundred bytes.
+import * as v from 'valibot'
 import { AvailabilityPage } from './-components/availability-page'
 
 /** `availableOnly=true` hides machine types that are available nowhere; anything else means "show all". */
-const availabilitySearchSchema = z.object({
-  availableOnly: z.boolean().optional().catch(undefined),
+const availabilitySearchSchema = v.object({
+  availableOnly: v.fallback(v.optional(v.boolean()), undefined),
 })
 
 export const Route = createFileRoute('/availability/')({

@@ -1,9 +1,9 @@
-import { useWindowVirtualizer } from '@tanstack/react-virtual'
 import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react'
 import type { Machine } from '../../../api/machines'
 import { cn } from '../../../lib/cn'
 import type { FleetSortKey, SortDirection } from '../../../lib/fleet-search'
 import { MachineRow, ROW_HEIGHT } from './machine-row'
+import { useWindowRows } from './use-window-rows'
 
 /** Longer lists render only the rows near the viewport. */
 export const VIRTUALIZE_ABOVE = 100
@@ -72,13 +72,13 @@ export function FleetTable({ rows, selectedIds, onToggle, onToggleAll, sort, dir
     return () => observer?.disconnect()
   }, [virtual])
 
-  const virtualizer = useWindowVirtualizer({
+  // Rows all have one height, so the rows in view follow from the scroll position alone.
+  const range = useWindowRows({
     count: rows.length,
-    estimateSize: () => ROW_HEIGHT,
+    rowHeight: ROW_HEIGHT,
     overscan: 12,
-    scrollMargin,
+    offsetTop: scrollMargin,
     enabled: virtual,
-    getItemKey: (index) => rows[index]?.id ?? index,
   })
 
   let selectedInView = 0
@@ -107,11 +107,10 @@ export function FleetTable({ rows, selectedIds, onToggle, onToggleAll, sort, dir
 
   let body: ReactNode
   if (virtual) {
-    const items = virtualizer.getVirtualItems()
-    const first = items[0]
-    const last = items[items.length - 1]
-    const top = first ? first.start - scrollMargin : 0
-    const bottom = last ? virtualizer.getTotalSize() - (last.end - scrollMargin) : 0
+    const top = range.start * ROW_HEIGHT
+    const bottom = (rows.length - range.end) * ROW_HEIGHT
+    const shown: ReactNode[] = []
+    for (let index = range.start; index < range.end; index++) shown.push(renderRow(index))
     body = (
       <>
         {top > 0 ? (
@@ -120,7 +119,7 @@ export function FleetTable({ rows, selectedIds, onToggle, onToggleAll, sort, dir
             <td colSpan={COLUMN_COUNT} style={{ height: top, padding: 0 }} />
           </tr>
         ) : null}
-        {items.map((item) => renderRow(item.index))}
+        {shown}
         {bottom > 0 ? (
           // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row holding no content, only height
           <tr aria-hidden="true">

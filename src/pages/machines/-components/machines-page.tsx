@@ -1,6 +1,6 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { fleetQueryOptions, fleetTransitionsQueryOptions, type Machine, transitioningIds } from '../../../api/machines'
 import { Button } from '../../../components/ui/button'
 import { EmptyState } from '../../../components/ui/states'
@@ -11,22 +11,27 @@ import { fleetCsv, fleetCsvFilename } from '../../../lib/fleet-csv'
 import type { FleetSortKey, SortDirection } from '../../../lib/fleet-search'
 import { summarizeFleet } from '../../../lib/fleet-summary'
 import {
-  filterMachines,
+  createFleetFilter,
+  createFleetSorter,
   isFilterActive,
   machineTypeChoices,
   regionChoices,
   resolveChoice,
-  sortMachines,
 } from '../../../lib/fleet-view'
 import type { LifecycleAction } from '../../../lib/machine-state'
-import { BulkActionDialog } from './bulk-action-dialog'
-import { CreateMachineDialog } from './create-machine-dialog'
 import { FleetSummaryPanel } from './fleet-summary'
 import { FleetTable } from './fleet-table'
 import { FleetToolbar } from './fleet-toolbar'
 import { RefreshStatus, StaleNotice } from './refresh-status'
 
 const route = getRouteApi('/machines/')
+
+// The dialogs load when first wanted (the create button starts loading its dialog on hover or focus): they are a
+// third of the page's code, and the list's first load carries none of it.
+const loadCreateDialog = () => import('./create-machine-dialog')
+const CreateMachineDialog = lazy(() => loadCreateDialog().then((m) => ({ default: m.CreateMachineDialog })))
+const BulkActionDialog = lazy(() => import('./bulk-action-dialog').then((m) => ({ default: m.BulkActionDialog })))
+const preloadCreateDialog = () => void loadCreateDialog()
 
 function download(text: string, filename: string): void {
   // The byte order mark makes spreadsheet programs read the file as UTF-8.
@@ -65,13 +70,17 @@ export function MachinesPage() {
   const viewType = resolveChoice(view.type, types)
 
   const summary = useMemo(() => summarizeFleet(machines), [machines])
+  // Kept outside React's memos, which a background render that gets interrupted throws away: sorting back to an
+  // earlier order, typing on and deleting letters reuse earlier results.
+  const [sortFleet] = useState(createFleetSorter)
+  const [filterFleet] = useState(createFleetFilter<Machine>)
   const sorted = useMemo(
-    () => sortMachines(machines, { key: view.sort, dir: view.dir }),
-    [machines, view.sort, view.dir],
+    () => sortFleet(machines, { key: view.sort, dir: view.dir }),
+    [sortFleet, machines, view.sort, view.dir],
   )
   const rows = useMemo(
-    () => filterMachines(sorted, { q: view.q, state: view.state, region: viewRegion, machineType: viewType }),
-    [sorted, view.q, view.state, viewRegion, viewType],
+    () => filterFleet(sorted, { q: view.q, state: view.state, region: viewRegion, machineType: viewType }),
+    [filterFleet, sorted, view.q, view.state, viewRegion, viewType],
   )
   const filtered = isFilterActive({ q: search.q, state: search.state, region, machineType: type })
 
@@ -137,6 +146,10 @@ export function MachinesPage() {
       search: (previous) => ({ ...previous, q: '', state: undefined, region: undefined, type: undefined }),
     })
 
+  // Once opened, the create dialog stays mounted, so closing it runs the native dialog's close (focus goes back).
+  const [createUsed, setCreateUsed] = useState(false)
+  if (search.create === 1 && !createUsed) setCreateUsed(true)
+
   const closeCreate = () =>
     navigate({
       search: (previous) => ({ ...previous, create: undefined, createRegion: undefined, createType: undefined }),
@@ -156,7 +169,12 @@ export function MachinesPage() {
             refreshing={refreshing}
             onRefresh={() => void refresh()}
           />
-          <Button variant="primary" onClick={() => navigate({ search: (previous) => ({ ...previous, create: 1 }) })}>
+          <Button
+            variant="primary"
+            onPointerEnter={preloadCreateDialog}
+            onFocus={preloadCreateDialog}
+            onClick={() => navigate({ search: (previous) => ({ ...previous, create: 1 }) })}
+          >
             Create machine
           </Button>
         </div>
@@ -253,31 +271,37 @@ export function MachinesPage() {
       )}
 
       {plan ? (
-        <BulkActionDialog
-          plan={plan}
-          onClose={() => setPlan(null)}
-          onFinished={(accepted) =>
-            setSelected((previous) => {
-              const next = new Set(previous)
-              for (const id of accepted) next.delete(id)
-              return next
-            })
-          }
-        />
+        <Suspense fallback={null}>
+          <BulkActionDialog
+            plan={plan}
+            onClose={() => setPlan(null)}
+            onFinished={(accepted) =>
+              setSelected((previous) => {
+                const next = new Set(previous)
+                for (const id of accepted) next.delete(id)
+                return next
+              })
+            }
+          />
+        </Suspense>
       ) : null}
 
-      <CreateMachineDialog
-        open={search.create === 1}
-        prefill={{ region: search.createRegion, machineType: search.createType }}
-        onClose={closeCreate}
-        onCreated={(machine) => {
-          toast(`Creating ${machine.name ?? 'the machine'}`, {
-            description: 'It shows as provisioning until it is ready.',
-            tone: 'success',
-          })
-          closeCreate()
-        }}
-      />
+      {createUsed ? (
+        <Suspense fallback={null}>
+          <CreateMachineDialog
+            open={search.create === 1}
+            prefill={{ region: search.createRegion, machineType: search.createType }}
+            onClose={closeCreate}
+            onCreated={(machine) => {
+              toast(`Creating ${machine.name ?? 'the machine'}`, {
+                description: 'It shows as provisioning until it is ready.',
+                tone: 'success',
+              })
+              closeCreate()
+            }}
+          />
+        </Suspense>
+      ) : null}
     </section>
   )
 }

@@ -49,10 +49,11 @@ export async function fill(app: App, field: HTMLElement, text: string) {
 }
 
 /**
- * Renders the page once before the tests of a file, so the route's split code is loaded and transformed up front
- * instead of inside the first test's time budget.
+ * Renders the page once before the tests of a file, so the route's split code (and the dialogs it loads on first
+ * use) is loaded and transformed up front instead of inside the first test's time budget.
  */
 export async function loadMachinesPageCode() {
   const app = await openMachinesPage('/machines', { machines: 0 })
   app.unmount()
+  await Promise.all([import('./create-machine-dialog'), import('./bulk-action-dialog')])
 }

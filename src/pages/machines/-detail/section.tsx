@@ -1,7 +1,6 @@
-import { QueryErrorResetBoundary } from '@tanstack/react-query'
-import { Component, type ErrorInfo, type ReactNode, useId } from 'react'
+import { type ReactNode, useId } from 'react'
+import { SectionErrorCard, SectionBoundary as SharedSectionBoundary } from '../../../components/section-boundary'
 import { Button } from '../../../components/ui/button'
-import { ErrorState } from '../../../components/ui/states'
 import { cn } from '../../../lib/cn'
 
 /** A titled card of the detail page; a region landmark named by its heading. */
@@ -41,55 +40,19 @@ export function Section({
   )
 }
 
-interface BoundaryProps {
-  title: string
-  onReset: () => void
-  children: ReactNode
-}
-
-interface BoundaryState {
-  failed: boolean
-  error: unknown
-}
-
-class Boundary extends Component<BoundaryProps, BoundaryState> {
-  override state: BoundaryState = { failed: false, error: null }
-
-  static getDerivedStateFromError(error: unknown): BoundaryState {
-    return { failed: true, error }
-  }
-
-  override componentDidCatch(error: unknown, info: ErrorInfo) {
-    console.error(`The ${this.props.title} section crashed`, error, info.componentStack)
-  }
-
-  override render() {
-    if (!this.state.failed) return this.props.children
-    return (
-      <Section title={this.props.title}>
-        <ErrorState
-          title={`The ${this.props.title.toLowerCase()} section could not be shown`}
-          error={this.state.error}
-          onRetry={() => {
-            this.props.onReset()
-            this.setState({ failed: false, error: null })
-          }}
-        />
-      </Section>
-    )
-  }
-}
-
 /** Keeps a crash inside one section: the rest of the page stays, and this section offers Retry. */
 export function SectionBoundary({ title, children }: { title: string; children: ReactNode }) {
   return (
-    <QueryErrorResetBoundary>
-      {({ reset }) => (
-        <Boundary title={title} onReset={reset}>
-          {children}
-        </Boundary>
+    <SharedSectionBoundary
+      title={title}
+      fallback={(props) => (
+        <Section title={props.title}>
+          <SectionErrorCard {...props} />
+        </Section>
       )}
-    </QueryErrorResetBoundary>
+    >
+      {children}
+    </SharedSectionBoundary>
   )
 }
 
