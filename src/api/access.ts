@@ -1,7 +1,7 @@
 /** Machine access: who can use a machine, grant and revoke. */
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { client, isApiError, unwrap } from './client'
-import { eventKeys } from './events'
+import { eventKeys } from './event-keys'
 import { machineKeys } from './machines'
 import type { components } from './schema'
 

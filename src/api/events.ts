@@ -2,20 +2,11 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import { EVENT_FAST_POLL_MS, eventPollInterval, isEventInProgress } from '../lib/machine-events'
 import { client, unwrap } from './client'
+import { eventKeys } from './event-keys'
 import type { components } from './schema'
 
 export type MachineEvent = components['schemas']['MachineEvent']
 export type MachineEventList = components['schemas']['MachineEventList']
-
-export const eventKeys = {
-  all: ['events'] as const,
-  feeds: () => [...eventKeys.all, 'feed'] as const,
-  feed: (machineId?: string) => [...eventKeys.feeds(), { machineId: machineId ?? null }] as const,
-  /** The newest page alone, polled while the feed is on screen. */
-  latest: (machineId?: string) => [...eventKeys.all, 'latest', { machineId: machineId ?? null }] as const,
-  details: () => [...eventKeys.all, 'detail'] as const,
-  detail: (id: string) => [...eventKeys.details(), id] as const,
-}
 
 export const EVENT_PAGE_LIMIT = 50
 

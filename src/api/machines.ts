@@ -2,7 +2,7 @@
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { isTransitional, type LifecycleAction, pendingStateFor } from '../lib/machine-state'
 import { client, unwrap } from './client'
-import { eventKeys } from './events'
+import { eventKeys } from './event-keys'
 import type { components } from './schema'
 
 export type Machine = components['schemas']['Machine']

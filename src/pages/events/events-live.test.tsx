@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { eventKeys } from '../../api/events'
+import { eventKeys } from '../../api/event-keys'
 import { runLifecycleAction } from '../../api/machines'
 import { renderApp } from '../../test/render'
 

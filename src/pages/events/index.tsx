@@ -18,6 +18,8 @@ const eventsSearchSchema = v.object({
 })
 
 export const Route = createFileRoute('/events/')({
+  // The loader travels with the page's own chunk: this route's data code stays out of the first load of /machines.
+  codeSplitGroupings: [['loader', 'component'], ['errorComponent'], ['notFoundComponent']],
   validateSearch: eventsSearchSchema,
   loaderDeps: ({ search }) => ({ machineId: search.machineId }),
   loader: ({ context, deps }) => context.queryClient.ensureInfiniteQueryData(eventFeedQueryOptions(deps.machineId)),

@@ -6,6 +6,8 @@ import { MachineDetailPage } from './-detail/machine-detail-page'
 import { MachineDetailSkeleton } from './-detail/machine-detail-skeleton'
 
 export const Route = createFileRoute('/machines/$machineId')({
+  // The loader travels with the page's own chunk: this route's data code stays out of the first load of /machines.
+  codeSplitGroupings: [['loader', 'component', 'pendingComponent'], ['errorComponent'], ['notFoundComponent']],
   loader: async ({ context, params }) => {
     try {
       await context.queryClient.ensureQueryData(machineQueryOptions(params.machineId))

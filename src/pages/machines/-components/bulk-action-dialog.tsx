@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useRef, useState } from 'react'
 import { isApiError } from '../../../api/client'
-import { eventKeys } from '../../../api/events'
+import { eventKeys } from '../../../api/event-keys'
 import { type Machine, machineKeys, putMachines, runLifecycleAction } from '../../../api/machines'
 import { StateBadge } from '../../../components/state-badge'
 import { Button } from '../../../components/ui/button'
