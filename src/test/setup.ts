@@ -1,7 +1,11 @@
 import '@testing-library/jest-dom/vitest'
-import { cleanup } from '@testing-library/react'
+import { cleanup, configure } from '@testing-library/react'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { mswServer } from './msw-server'
+
+// findBy*/waitFor wait for what a person would see; on a busy two-core machine a render after a refetch can take
+// longer than the default second, so give them time (they return as soon as the thing appears).
+configure({ asyncUtilTimeout: 5_000 })
 
 // jsdom has <dialog> but not its modal methods; give it the observable part (the open attribute and the close event).
 if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.showModal) {
