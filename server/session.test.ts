@@ -356,6 +356,33 @@ describe('a session', () => {
     }
   })
 
+  it('ends when Paperspace stops accepting its key: 401 SIGNED_OUT and the cookie cleared', async () => {
+    const other = await startUpstream({ apiKey: 'k-other-999' })
+    const replica = await startSignin(other)
+    try {
+      const cookie = await signedIn(app)
+      // The same sealed cookie on a server whose upstream no longer takes that key, as after a revocation.
+      for (const path of ['/api/v1/machines?limit=1&revoked=1', '/api/v1/machines/psm9u09bwu5i/stop']) {
+        const method = path.endsWith('/stop') ? 'PATCH' : 'GET'
+        const response = await send(replica, path, {
+          method,
+          headers: { cookie, 'x-csrf': '1', origin: replica.origin },
+        })
+        expect(response.status).toBe(401)
+        expect(response.json()).toEqual({
+          code: 'SIGNED_OUT',
+          message: 'Paperspace no longer accepts this API key. Sign in again.',
+        })
+        expect(response.headers['set-cookie']?.join('\n')).toMatch(
+          new RegExp(`${SESSION_COOKIE}=;.*Max-Age=0|${SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`),
+        )
+      }
+    } finally {
+      await replica.close()
+      await other.close()
+    }
+  })
+
   it('carries its own key: two admins, two keys upstream', async () => {
     const open = await startUpstream({ apiKey: undefined })
     const server = await startSignin(open)

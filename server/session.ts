@@ -69,6 +69,23 @@ export async function registerSessions(app: FastifyInstance, options: SessionOpt
     return key
   }
 
+  // A key Paperspace stops accepting (revoked, expired) ends the session: an upstream 401 on an API call made with a
+  // session's key becomes our 401 SIGNED_OUT and the cookie is cleared, so the app asks for a new key instead of
+  // showing errors. Our own SIGNED_OUT (no session) is left as it is.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode !== 401 || !request.url.startsWith('/api/v1/') || credentialFor(request) === null) {
+      return payload
+    }
+    if (payload !== null && typeof payload === 'object' && 'resume' in payload) {
+      ;(payload as NodeJS.ReadableStream).resume()
+    }
+    request.errorCode = 'SIGNED_OUT'
+    reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' })
+    reply.removeHeader('content-length')
+    reply.type('application/json; charset=utf-8')
+    return JSON.stringify({ code: 'SIGNED_OUT', message: 'Paperspace no longer accepts this API key. Sign in again.' })
+  })
+
   /** Secure only when the browser talks https to us (directly, or to a trusted TLS-terminating proxy). */
   const cookieOptions = (request: FastifyRequest) => {
     if (request.protocol === 'https') request.session.options({ secure: true })
