@@ -20,6 +20,9 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
   }
 }
 
+// jsdom does not scroll (it logs "Not implemented" on every call); scrolling code only needs the call to succeed.
+if (typeof window !== 'undefined') window.scrollTo = () => {}
+
 // jsdom lays nothing out; components that measure (virtualized lists) read these.
 if (typeof window !== 'undefined' && !window.matchMedia) {
   window.matchMedia = (query: string) =>

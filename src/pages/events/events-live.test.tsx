@@ -33,7 +33,10 @@ describe('/events, live', () => {
       layout.scrollTo(1_010)
       const anchor = eventRows()[19]!
       const anchorTop = anchor.getBoundingClientRect().top
-      await waitFor(() => expect(layout.frames()).toBeGreaterThan(0))
+      // The page measures the scroll in an animation frame it asked for during the scroll event; a frame asked for
+      // now runs after it, so once this one has run the page knows the reader is away from the top.
+      await new Promise((resolve) => window.requestAnimationFrame(resolve))
+      expect(layout.frames()).toBeGreaterThan(0)
 
       // Someone stops a machine; the next poll of the newest page brings the event.
       const machine = simulator.store.machines.find((m) => m.state === 'ready')!
