@@ -1,17 +1,22 @@
 /**
  * `npm run bench:viewers`: what more viewers cost upstream. Our server (its own process, live mode) proxies to the
  * embedded simulator, run here behind a loopback HTTP server so its request count can be read. First 1, then 20
- * simulated viewers keep the machines list open for the same time, each doing what the app does there: every
- * 2 s it reads the whole fleet (`GET /api/v1/machines?limit=120`, following the cursors) and the details of a
- * machine (`GET /api/v1/machines/{id}`, the same one for every viewer, as the app's follower of machines in
- * transition reads the same machines for everyone). Prints the upstream requests for each and their ratio.
+ * simulated viewers keep the machines list open for the same time, each doing what the app does there: on the
+ * app's 2 s polling beat (`src/lib/polling.ts`) it reads the whole fleet (`GET /api/v1/machines?limit=120`,
+ * following the cursors) and the details of a machine (`GET /api/v1/machines/{id}`, the same one for every viewer,
+ * as the app's follower of machines in transition reads the same machines for everyone). Viewers open the page at
+ * random moments. Prints the upstream requests for each and their ratio, the target's figure.
  *
- *   npm run bench:viewers                   60 s per phase (about 2 min)
+ * For reference a third phase runs 20 clients that do not keep the beat (each polls 2 s after its own last
+ * answer, as a script might): there only the server's coalescing and 1 s read cache save requests.
+ *
+ *   npm run bench:viewers                   60 s per phase (about 3 min)
  *   npm run bench:viewers -- --seconds 10   a quick run
  */
 import { setMaxListeners } from 'node:events'
 import { serveFetch } from '../server/demo-upstream'
 import { createSimulator } from '../server/simulator/simulator'
+import { onTheBeat } from '../src/lib/polling'
 import { listFleet, newLog, type RequestLog, secondsArgument, sleep, timedGet } from './support/clients'
 import { formatMs, heading, percentile, print, printTable, ratio, verdict } from './support/report'
 import { startServer } from './support/server'
@@ -21,7 +26,9 @@ const MACHINES = 300
 const POLL_MS = 2_000
 const TARGET_RATIO = 1.5
 
-async function viewer(baseUrl: string, until: number, log: RequestLog, stop: AbortSignal) {
+type Cadence = 'beat' | 'free'
+
+async function viewer(baseUrl: string, cadence: Cadence, until: number, log: RequestLog, stop: AbortSignal) {
   // Viewers open the page at different moments within a poll interval, as people do.
   await sleep(Math.random() * POLL_MS, stop)
   let watched: string | undefined
@@ -30,18 +37,19 @@ async function viewer(baseUrl: string, until: number, log: RequestLog, stop: Abo
     const ids = await listFleet(baseUrl, log, stop)
     watched ??= ids[0]
     if (watched) await timedGet(`${baseUrl}/api/v1/machines/${watched}`, log, stop)
-    await sleep(Math.max(0, cycle + POLL_MS - Date.now()), stop)
+    const answered = Date.now()
+    await sleep(cadence === 'beat' ? onTheBeat(POLL_MS, answered) : Math.max(0, cycle + POLL_MS - answered), stop)
   }
 }
 
-async function phase(baseUrl: string, viewers: number, seconds: number, upstreamCount: () => number) {
+async function phase(baseUrl: string, viewers: number, cadence: Cadence, seconds: number, upstreamCount: () => number) {
   const log = newLog()
   const before = upstreamCount()
   const until = Date.now() + seconds * 1_000
   const stop = AbortSignal.timeout(seconds * 1_000 + 10_000)
   setMaxListeners(0, stop)
-  await Promise.all(Array.from({ length: viewers }, () => viewer(baseUrl, until, log, stop)))
-  return { viewers, log, upstream: upstreamCount() - before }
+  await Promise.all(Array.from({ length: viewers }, () => viewer(baseUrl, cadence, until, log, stop)))
+  return { viewers, cadence, log, upstream: upstreamCount() - before }
 }
 
 async function main(): Promise<void> {
@@ -59,15 +67,31 @@ async function main(): Promise<void> {
         `each viewer polls every ${POLL_MS / 1000} s for ${seconds} s.`,
     )
     const results = []
-    for (const viewers of [1, 20]) {
-      print(`Running ${viewers} viewer${viewers === 1 ? '' : 's'}…`)
-      results.push(await phase(server.url, viewers, seconds, () => simulator.requestCount))
+    for (const [viewers, cadence] of [
+      [1, 'beat'],
+      [20, 'beat'],
+      [20, 'free'],
+    ] as const) {
+      print(
+        `Running ${viewers} ${cadence === 'beat' ? (viewers === 1 ? 'viewer' : 'viewers') : 'clients off the beat'}…`,
+      )
+      results.push(await phase(server.url, viewers, cadence, seconds, () => simulator.requestCount))
     }
     heading(`Upstream requests for 1 and 20 viewers, ${seconds} s each`)
     printTable(
-      ['viewers', 'requests to our server', 'failed', 'p50', 'p99', 'upstream requests', 'upstream per request'],
-      results.map(({ viewers, log, upstream: count }) => [
+      [
+        'viewers',
+        'polling',
+        'requests to our server',
+        'failed',
+        'p50',
+        'p99',
+        'upstream requests',
+        'upstream per request',
+      ],
+      results.map(({ viewers, cadence, log, upstream: count }) => [
         String(viewers),
+        cadence === 'beat' ? 'on the beat (the app)' : 'off the beat',
         String(log.ok + log.failed),
         String(log.failed),
         formatMs(percentile(log.latencies, 50)),
@@ -76,15 +100,16 @@ async function main(): Promise<void> {
         (count / Math.max(1, log.ok + log.failed)).toFixed(2),
       ]),
     )
-    const [one, twenty] = results
-    if (!one || !twenty) return
+    const [one, twenty, free] = results
+    if (!one || !twenty || !free) return
     const factor = twenty.upstream / Math.max(1, one.upstream)
     print(
       `\nUpstream requests, 20 viewers / 1 viewer: ${ratio(twenty.upstream, one.upstream)} ` +
         `(target ≤ ${TARGET_RATIO}×) ${verdict(factor, TARGET_RATIO)}`,
     )
-    for (const { viewers, log } of results) {
-      for (const sample of log.samples) print(`  failure with ${viewers} viewer(s): ${sample}`)
+    print(`For reference, 20 clients off the beat / 1 viewer: ${ratio(free.upstream, one.upstream)}`)
+    for (const { viewers, cadence, log } of results) {
+      for (const sample of log.samples) print(`  failure with ${viewers} viewer(s), ${cadence}: ${sample}`)
     }
   } finally {
     await server.stop()

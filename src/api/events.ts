@@ -1,6 +1,7 @@
 /** Machine events: query-options factories and the key factory. */
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query'
 import { EVENT_FAST_POLL_MS, eventPollInterval, isEventInProgress } from '../lib/machine-events'
+import { lastAnswerAt, onTheBeat, onTheBeatOrOff } from '../lib/polling'
 import { client, unwrap } from './client'
 import { eventKeys } from './event-keys'
 import type { components } from './schema'
@@ -51,7 +52,7 @@ export function latestEventsQueryOptions(machineId?: string) {
   return queryOptions({
     queryKey: eventKeys.latest(machineId),
     queryFn: ({ signal }) => fetchEventPage(machineId ? { machineId } : {}, signal),
-    refetchInterval: (query) => eventPollInterval(query.state.data?.items),
+    refetchInterval: (query) => onTheBeat(eventPollInterval(query.state.data?.items), lastAnswerAt(query.state)),
   })
 }
 
@@ -59,6 +60,7 @@ export function eventQueryOptions(id: string) {
   return queryOptions({
     queryKey: eventKeys.detail(id),
     queryFn: ({ signal }) => unwrap(client.GET('/machine-events/{id}', { params: { path: { id } }, signal })),
-    refetchInterval: (query) => (isEventInProgress(query.state.data?.state) ? EVENT_FAST_POLL_MS : false),
+    refetchInterval: (query) =>
+      onTheBeatOrOff(isEventInProgress(query.state.data?.state) && EVENT_FAST_POLL_MS, lastAnswerAt(query.state)),
   })
 }

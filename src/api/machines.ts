@@ -1,6 +1,7 @@
 /** Machines: query-options factories, the key factory and the mutations, shared by route loaders and components. */
 import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { isTransitional, type LifecycleAction, pendingStateFor } from '../lib/machine-state'
+import { lastAnswerAt, onTheBeat } from '../lib/polling'
 import { client, unwrap } from './client'
 import { eventKeys } from './event-keys'
 import type { components } from './schema'
@@ -84,8 +85,8 @@ export function fleetQueryOptions() {
     },
     refetchInterval: (query) => {
       const fleet = query.state.data
-      if (isLargeFleet(fleet)) return SLOW_POLL_MS
-      return fleet?.some((m) => isTransitional(m.state)) ? FAST_POLL_MS : SLOW_POLL_MS
+      const fast = !isLargeFleet(fleet) && fleet?.some((m) => isTransitional(m.state))
+      return onTheBeat(fast ? FAST_POLL_MS : SLOW_POLL_MS, lastAnswerAt(query.state))
     },
   })
 }
@@ -132,7 +133,7 @@ export function fleetTransitionsQueryOptions(ids: readonly string[]) {
       return fetched
     },
     enabled: ids.length > 0,
-    refetchInterval: FAST_POLL_MS,
+    refetchInterval: (query) => onTheBeat(FAST_POLL_MS, lastAnswerAt(query.state)),
     staleTime: 0,
     gcTime: 0,
   })
@@ -142,7 +143,8 @@ export function machineQueryOptions(id: string) {
   return queryOptions({
     queryKey: machineKeys.detail(id),
     queryFn: ({ signal }) => unwrap(client.GET('/machines/{id}', { params: { path: { id } }, signal })),
-    refetchInterval: (query) => (isTransitional(query.state.data?.state) ? FAST_POLL_MS : SLOW_POLL_MS),
+    refetchInterval: (query) =>
+      onTheBeat(isTransitional(query.state.data?.state) ? FAST_POLL_MS : SLOW_POLL_MS, lastAnswerAt(query.state)),
   })
 }
 

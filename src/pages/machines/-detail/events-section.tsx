@@ -10,6 +10,7 @@ import { buttonClasses } from '../../../components/ui/button'
 import { SkeletonRows } from '../../../components/ui/skeleton'
 import { EmptyState, ErrorState } from '../../../components/ui/states'
 import { isTransitional } from '../../../lib/machine-state'
+import { lastAnswerAt, onTheBeatOrOff } from '../../../lib/polling'
 import { Section, StaleNotice } from './section'
 
 /** How many of the newest events the page lists; the feed has the rest. */
@@ -52,7 +53,8 @@ export function EventsSection({ machine }: { machine: Machine }) {
   const machineId = machine.id ?? ''
   const events = useInfiniteQuery({
     ...eventFeedQueryOptions(machineId),
-    refetchInterval: isTransitional(machine.state) ? FAST_POLL_MS : false,
+    refetchInterval: (query) =>
+      onTheBeatOrOff(isTransitional(machine.state) && FAST_POLL_MS, lastAnswerAt(query.state)),
   })
   const items = (events.data?.pages[0]?.items ?? []).slice(0, SHOWN)
   const queryClient = useQueryClient()
