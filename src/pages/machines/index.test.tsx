@@ -52,7 +52,8 @@ describe('machines page', () => {
     const training = all.filter((m) => m.name?.includes('train'))
     expect(training.length).toBeGreaterThan(0)
     await waitFor(() => expect(rowNames().sort()).toEqual(training.map((m) => m.name).sort()))
-    expect(search(app).q).toBe('train')
+    // The URL follows once typing pauses.
+    await waitFor(() => expect(search(app).q).toBe('train'))
     expect(screen.getByText(`Showing ${training.length} of ${all.length} machines`)).toBeInTheDocument()
 
     const withIp = all.find((m) => m.publicIp)

@@ -6,20 +6,46 @@ import { MACHINE_STATES, stateLabel } from '../../../lib/machine-state'
 const controlClasses =
   'h-9 rounded-md border border-slate-300 bg-white px-2.5 text-sm text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100'
 
+/** How long typing pauses before the filter text goes into the URL. */
+export const FILTER_URL_DELAY_MS = 300
+
 /**
- * The filter box. It keeps its own text so typing never waits for the URL, writes each change to the URL
- * (replacing the entry, so the back button skips keystrokes) and follows the URL when it changes elsewhere.
+ * The filter box. It keeps its own text, so a keystroke renders only this box: each change goes to `onInput` at
+ * once (the page filters the table in the background) and to `onCommit`, which writes the URL, only once typing
+ * pauses, on Enter or when the box loses focus, so keystrokes wait for neither routing nor history. It follows the
+ * URL when that changes elsewhere (back button, links, clearing the filters), dropping text not yet written.
  */
-function FilterBox({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+function FilterBox({
+  value,
+  onInput,
+  onCommit,
+}: {
+  value: string
+  onInput: (value: string) => void
+  onCommit: (value: string) => void
+}) {
   const id = useId()
   const [text, setText] = useState(value)
-  const sent = useRef(value)
+  // The URL's text as this box knows it: what it last wrote there or read from it.
+  const written = useRef(value)
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined)
+  const commit = (next: string) => {
+    clearTimeout(timer.current)
+    timer.current = undefined
+    if (next === written.current) return
+    written.current = next
+    onCommit(next)
+  }
   useEffect(() => {
-    if (value !== sent.current) {
-      sent.current = value
+    if (value !== written.current) {
+      clearTimeout(timer.current)
+      timer.current = undefined
+      written.current = value
       setText(value)
     }
   }, [value])
+  // Leaving the page drops a pending write: by then the URL is another page's.
+  useEffect(() => () => clearTimeout(timer.current), [])
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-300">
@@ -34,10 +60,16 @@ function FilterBox({ value, onChange }: { value: string; onChange: (value: strin
         spellCheck={false}
         className={`${controlClasses} w-64`}
         onChange={(event) => {
-          setText(event.target.value)
-          sent.current = event.target.value
-          onChange(event.target.value)
+          const next = event.target.value
+          setText(next)
+          onInput(next)
+          clearTimeout(timer.current)
+          timer.current = setTimeout(() => commit(next), FILTER_URL_DELAY_MS)
         }}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit(text)
+        }}
+        onBlur={() => commit(text)}
       />
     </div>
   )
@@ -96,7 +128,9 @@ export function FleetToolbar({
   regions,
   types,
   filtered,
+  textKey,
   onText,
+  onTextCommit,
   onChange,
   onClear,
   onExport,
@@ -106,7 +140,12 @@ export function FleetToolbar({
   regions: readonly FilterChoice[]
   types: readonly FilterChoice[]
   filtered: boolean
+  /** A new key starts the filter box afresh, dropping text not yet written. */
+  textKey: number
+  /** Each change of the filter text, as it is typed. */
   onText: (q: string) => void
+  /** The filter text to put in the URL, once typing pauses (or on Enter, or when the box loses focus). */
+  onTextCommit: (q: string) => void
   onChange: (patch: Partial<Omit<FleetFilterValues, 'q'>>) => void
   onClear: () => void
   onExport: () => void
@@ -114,7 +153,7 @@ export function FleetToolbar({
 }) {
   return (
     <div className="flex flex-wrap items-end gap-3">
-      <FilterBox value={filter.q} onChange={onText} />
+      <FilterBox key={textKey} value={filter.q} onInput={onText} onCommit={onTextCommit} />
       <Choice
         label="State"
         all="All states"

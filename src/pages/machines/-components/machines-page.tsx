@@ -1,6 +1,16 @@
 import { useQuery, useSuspenseQuery } from '@tanstack/react-query'
 import { getRouteApi } from '@tanstack/react-router'
-import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+import {
+  lazy,
+  Suspense,
+  startTransition,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react'
 import { fleetQueryOptions, fleetTransitionsQueryOptions, type Machine, transitioningIds } from '../../../api/machines'
 import { Button } from '../../../components/ui/button'
 import { EmptyState } from '../../../components/ui/states'
@@ -8,15 +18,17 @@ import { toast } from '../../../components/ui/toast-store'
 import { MACHINE_TYPES, REGIONS, regionId } from '../../../lib/catalog'
 import { type BulkPlan, planBulkAction } from '../../../lib/fleet-bulk'
 import { fleetCsv, fleetCsvFilename } from '../../../lib/fleet-csv'
-import type { FleetSortKey, SortDirection } from '../../../lib/fleet-search'
 import { summarizeFleet } from '../../../lib/fleet-summary'
 import {
   createFleetFilter,
   createFleetSorter,
+  type FleetSort,
+  type FleetSortKey,
   isFilterActive,
   machineTypeChoices,
   regionChoices,
   resolveChoice,
+  type SortDirection,
 } from '../../../lib/fleet-view'
 import type { LifecycleAction } from '../../../lib/machine-state'
 import { FleetSummaryPanel } from './fleet-summary'
@@ -52,6 +64,30 @@ function useTransitionFollower(machines: readonly Machine[]): void {
   useQuery(fleetTransitionsQueryOptions(ids))
 }
 
+/**
+ * A value of the view that can run ahead of the URL: set here, the table follows it in the background while the
+ * URL is written a little later. It gives way to the URL's value as soon as that changes, whether the write landed
+ * or the URL changed elsewhere (back button, links). `reset` sets it at once, for a change the URL may not show.
+ */
+function useAheadOfUrl<T>(
+  url: T,
+  same: (a: T, b: T) => boolean,
+): { value: T; ahead: boolean; set: (value: T) => void; reset: (value: T) => void } {
+  const [state, setState] = useState({ url, value: url })
+  let current = state
+  if (!same(state.url, url)) {
+    current = { url, value: url }
+    setState(current)
+  }
+  // Set over the URL as rendered: once the URL has moved on, a value set over its old one is dropped.
+  const set = (value: T) => startTransition(() => setState((s) => (same(s.url, url) ? { url, value } : s)))
+  const reset = (value: T) => setState({ url, value })
+  return { value: current.value, ahead: !same(current.value, url), set, reset }
+}
+
+const sameText = (a: string, b: string) => a === b
+const sameSort = (a: FleetSort, b: FleetSort) => a.key === b.key && a.dir === b.dir
+
 export function MachinesPage() {
   const search = route.useSearch()
   const navigate = route.useNavigate()
@@ -59,15 +95,22 @@ export function MachinesPage() {
   const machines = fleet.data
   useTransitionFollower(machines)
 
-  // Filtering and sorting 20,000 rows may take a moment: typing stays responsive and the table catches up.
-  const view = useDeferredValue(search)
+  // Typed text and a clicked sort reach the table in a transition, before the URL has them: a keystroke or a click
+  // renders little more than itself, and the table catches up when it can.
+  const text = useAheadOfUrl(search.q, sameText)
+  const sort = useAheadOfUrl<FleetSort>({ key: search.sort, dir: search.dir }, sameSort)
   const regions = useMemo(() => regionChoices(machines, REGIONS), [machines])
   const types = useMemo(() => machineTypeChoices(machines, MACHINE_TYPES), [machines])
   // Values from the URL that match nothing known are treated as "no filter".
   const region = resolveChoice(search.region ? regionId(search.region) : undefined, regions)
   const type = resolveChoice(search.type, types)
-  const viewRegion = resolveChoice(view.region ? regionId(view.region) : undefined, regions)
-  const viewType = resolveChoice(view.type, types)
+  const wanted = useMemo(
+    () => ({ q: text.value, state: search.state, region, type, sort: sort.value.key, dir: sort.value.dir }),
+    [text.value, search.state, region, type, sort.value.key, sort.value.dir],
+  )
+  // Filtering and sorting 20,000 rows may take a moment: a change from the URL (a filter chosen, the back button)
+  // renders the page at once and the table catches up.
+  const view = useDeferredValue(wanted)
 
   const summary = useMemo(() => summarizeFleet(machines), [machines])
   // Kept outside React's memos, which a background render that gets interrupted throws away: sorting back to an
@@ -79,10 +122,18 @@ export function MachinesPage() {
     [sortFleet, machines, view.sort, view.dir],
   )
   const rows = useMemo(
-    () => filterFleet(sorted, { q: view.q, state: view.state, region: viewRegion, machineType: viewType }),
-    [filterFleet, sorted, view.q, view.state, viewRegion, viewType],
+    () => filterFleet(sorted, { q: view.q, state: view.state, region: view.region, machineType: view.type }),
+    [filterFleet, sorted, view.q, view.state, view.region, view.type],
   )
-  const filtered = isFilterActive({ q: search.q, state: search.state, region, machineType: type })
+  const filtered = isFilterActive({ q: text.value, state: search.state, region, machineType: type })
+
+  // A clicked sort goes into the URL (a history entry, so the back button undoes it) once the table shows it.
+  const sortAhead = sort.ahead
+  const sortShown = view.sort === sort.value.key && view.dir === sort.value.dir
+  useEffect(() => {
+    if (!sortAhead || !sortShown) return
+    navigate({ search: (previous) => ({ ...previous, sort: view.sort, dir: view.dir }) })
+  }, [sortAhead, sortShown, navigate, view.sort, view.dir])
 
   // Selection: ids, kept while filters change; actions apply to the selected machines in view.
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set())
@@ -141,10 +192,16 @@ export function MachinesPage() {
 
   const setFilter = (patch: { state?: string | undefined; region?: string | undefined; type?: string | undefined }) =>
     navigate({ search: (previous) => ({ ...previous, ...patch }) as typeof previous })
-  const clearFilters = () =>
+  // Clearing drops typed text the URL may never have shown (written on the way out of the box, then cleared, in one
+  // go): the table's text and the box start afresh.
+  const [textKey, setTextKey] = useState(0)
+  const clearFilters = () => {
+    text.reset('')
+    setTextKey((key) => key + 1)
     navigate({
       search: (previous) => ({ ...previous, q: '', state: undefined, region: undefined, type: undefined }),
     })
+  }
 
   // Once opened, the create dialog stays mounted, so closing it runs the native dialog's close (focus goes back).
   const [createUsed, setCreateUsed] = useState(false)
@@ -200,7 +257,9 @@ export function MachinesPage() {
         regions={regions}
         types={types}
         filtered={filtered}
-        onText={(q) => navigate({ search: (previous) => ({ ...previous, q }), replace: true })}
+        textKey={textKey}
+        onText={text.set}
+        onTextCommit={(q) => navigate({ search: (previous) => ({ ...previous, q }), replace: true })}
         onChange={setFilter}
         onClear={clearFilters}
         canExport={rows.length > 0}
@@ -263,10 +322,8 @@ export function MachinesPage() {
           onToggleAll={onToggleAll}
           sort={view.sort}
           dir={view.dir}
-          stale={view !== search}
-          onSort={(key: FleetSortKey, dir: SortDirection) =>
-            navigate({ search: (previous) => ({ ...previous, sort: key, dir }) })
-          }
+          stale={view !== wanted}
+          onSort={(key: FleetSortKey, dir: SortDirection) => sort.set({ key, dir })}
         />
       )}
 
