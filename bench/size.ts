@@ -7,6 +7,7 @@
  *
  *   npm run size                     reads dist/
  *   npm run size -- --dir <folder>   reads another build folder
+ *   STATIC_DIR=<folder> npm run size  the same, named as the server names the built app
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -142,7 +143,7 @@ export function measure(dir: string): SizeReport {
 }
 
 function main(): void {
-  const dir = resolve(argument('--dir') ?? 'dist')
+  const dir = resolve(argument('--dir') ?? process.env.STATIC_DIR ?? 'dist')
   const report = measure(dir)
   print(`JavaScript by gzip -9 size, from ${dir}\n`)
   printTable(

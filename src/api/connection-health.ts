@@ -7,6 +7,7 @@
  * The connection banner shows the first two; the router listens for the third.
  */
 import type { Query, QueryClient, QueryFunction } from '@tanstack/react-query'
+import { sleep } from '../lib/sleep'
 import { isApiError } from './client'
 
 /** Statuses that mean "the API could not be reached": no answer at all, or the proxy could not get one. */
@@ -45,21 +46,6 @@ export function isSignedOutError(error: unknown): boolean {
 /** The server's own status query is not an API call: its failures say nothing about Paperspace. */
 function isApiQuery(query: Query): boolean {
   return query.queryKey[0] !== 'meta'
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer)
-      reject(signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError'))
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted)
-      resolve()
-    }, ms)
-    if (signal?.aborted) aborted()
-    else signal?.addEventListener('abort', aborted, { once: true })
-  })
 }
 
 export class ConnectionHealth {

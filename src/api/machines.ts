@@ -1,9 +1,11 @@
-/** Machines: query-options factories, the key factory and the mutations, shared by route loaders and components. */
-import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
-import { isTransitional, type LifecycleAction, pendingStateFor } from '../lib/machine-state'
+/**
+ * Machines: query-options factories and the key factory, shared by route loaders and components. The mutations are
+ * in machine-mutations.ts: only dialogs and the detail page use them, so they stay out of the first load.
+ */
+import { type QueryClient, queryOptions } from '@tanstack/react-query'
+import { isTransitional } from '../lib/machine-state'
 import { lastAnswerAt, onTheBeat } from '../lib/polling'
 import { client, unwrap } from './client'
-import { eventKeys } from './event-keys'
 import type { components } from './schema'
 
 export type Machine = components['schemas']['Machine']
@@ -148,22 +150,6 @@ export function machineQueryOptions(id: string) {
   })
 }
 
-/** Writes one machine into the detail cache and into the fleet list, wherever it is cached. */
-export function putMachine(queryClient: QueryClient, machine: Machine): void {
-  if (!machine.id) return
-  queryClient.setQueryData(machineKeys.detail(machine.id), machine)
-  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) => {
-    if (!fleet) return fleet
-    let found = false
-    const next = fleet.map((m) => {
-      if (m.id !== machine.id) return m
-      found = true
-      return machine
-    })
-    return found ? next : [machine, ...fleet]
-  })
-}
-
 /** Writes several machines into their detail caches and into the fleet list in one pass (bulk actions). */
 export function putMachines(queryClient: QueryClient, machines: readonly Machine[]): void {
   const byId = new Map<string, Machine>()
@@ -184,114 +170,5 @@ export function putMachines(queryClient: QueryClient, machines: readonly Machine
     })
     const added = [...byId.values()].filter((m) => !seen.has(m.id ?? ''))
     return added.length > 0 ? [...added, ...next] : next
-  })
-}
-
-function patchMachine(queryClient: QueryClient, id: string, patch: Partial<Machine>): void {
-  queryClient.setQueryData<Machine>(machineKeys.detail(id), (m) => (m ? { ...m, ...patch } : m))
-  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) =>
-    fleet?.map((m) => (m.id === id ? { ...m, ...patch } : m)),
-  )
-}
-
-function removeMachine(queryClient: QueryClient, id: string): void {
-  queryClient.setQueryData<Machine[]>(machineKeys.fleet(), (fleet) => fleet?.filter((m) => m.id !== id))
-  queryClient.removeQueries({ queryKey: machineKeys.detail(id) })
-}
-
-export function runLifecycleAction(id: string, action: LifecycleAction): Promise<Machine> {
-  const params = { params: { path: { id } } }
-  switch (action) {
-    case 'start':
-      return unwrap(client.PATCH('/machines/{id}/start', params))
-    case 'stop':
-      return unwrap(client.PATCH('/machines/{id}/stop', params))
-    case 'restart':
-      return unwrap(client.PATCH('/machines/{id}/restart', params))
-  }
-}
-
-interface LifecycleVariables {
-  id: string
-  action: LifecycleAction
-}
-
-interface LifecycleContext {
-  previous: Machine | undefined
-  previousFleet: Machine[] | undefined
-}
-
-/**
- * Start, stop or restart one machine. The new state shows at once (optimistic), rolls back when the API refuses,
- * and the machine and event caches are refreshed when it settles.
- */
-export function useLifecycleAction() {
-  const queryClient = useQueryClient()
-  return useMutation<Machine, Error, LifecycleVariables, LifecycleContext>({
-    mutationFn: ({ id, action }) => runLifecycleAction(id, action),
-    onMutate: async ({ id, action }) => {
-      await Promise.all([
-        queryClient.cancelQueries({ queryKey: machineKeys.detail(id), exact: true }),
-        queryClient.cancelQueries({ queryKey: machineKeys.fleet() }),
-      ])
-      const previous = queryClient.getQueryData<Machine>(machineKeys.detail(id))
-      const previousFleet = queryClient.getQueryData<Machine[]>(machineKeys.fleet())
-      patchMachine(queryClient, id, { state: pendingStateFor(action) })
-      return { previous, previousFleet }
-    },
-    onError: (_error, { id }, context) => {
-      if (!context) return
-      queryClient.setQueryData(machineKeys.detail(id), context.previous)
-      queryClient.setQueryData(machineKeys.fleet(), context.previousFleet)
-    },
-    onSuccess: (machine) => putMachine(queryClient, machine),
-    onSettled: (_data, _error, { id }) =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: machineKeys.detail(id), exact: true }),
-        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
-        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
-      ]),
-  })
-}
-
-export function useCreateMachine() {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (body: MachineCreate) => unwrap(client.POST('/machines', { body })),
-    onSuccess: (machine) => {
-      putMachine(queryClient, machine)
-      return Promise.all([
-        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
-        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
-      ])
-    },
-  })
-}
-
-export function useUpdateMachine(id: string) {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (body: MachineUpdate) => unwrap(client.PUT('/machines/{id}', { params: { path: { id } }, body })),
-    onSuccess: (machine) => {
-      putMachine(queryClient, machine)
-      return Promise.all([
-        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
-        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
-      ])
-    },
-  })
-}
-
-export function useDeleteMachine() {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (id: string) => unwrap(client.DELETE('/machines/{id}', { params: { path: { id } } })),
-    onSuccess: (_data, id) => {
-      removeMachine(queryClient, id)
-      return Promise.all([
-        queryClient.invalidateQueries({ queryKey: machineKeys.fleet() }),
-        queryClient.invalidateQueries({ queryKey: eventKeys.all }),
-      ])
-    },
   })
 }

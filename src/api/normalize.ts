@@ -198,7 +198,7 @@ export function normalizeAvailability(body: unknown): Availability {
   return availability as Availability
 }
 
-/** What openapi-fetch knows about a call: the path template and its parameters. */
+/** What the client knows about a call: the method, the path template and its parameters. */
 export interface CallContext {
   method: string
   schemaPath: string
@@ -248,8 +248,9 @@ export function normalizeBody({ method, schemaPath, params }: CallContext, body:
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\b/i
 
 /**
- * The openapi-fetch `onResponse` step: a successful JSON answer is replaced by one whose body has the contract's
- * shape. Errors, empty answers and bodies that are not JSON are left alone (`undefined`), for `unwrap()` to judge.
+ * The client's step after every answer (client.ts): a successful JSON answer is replaced by one whose body has the
+ * contract's shape. Errors, empty answers and bodies that are not JSON are left alone (`undefined`), for `unwrap()`
+ * to judge.
  */
 export async function normalizeResponse(context: CallContext & { response: Response }): Promise<Response | undefined> {
   const { response } = context

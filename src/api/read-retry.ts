@@ -3,6 +3,7 @@
  * occasional 429 from the live service never reaches a page. Writes are never repeated; a 429 that asks for a long
  * wait is passed on (the query keeps its last data and polls again later).
  */
+import { sleep } from '../lib/sleep'
 
 /** At most this many extra tries per read. */
 export const MAX_READ_RETRIES = 2
@@ -12,29 +13,22 @@ export const MAX_RETRY_WAIT_SECONDS = 3
 export const DEFAULT_RETRY_WAIT_SECONDS = 1
 
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD'])
+/** Longest Retry-After believed, in seconds. */
+const MAX_RETRY_AFTER_SECONDS = 300
 
-/** Seconds from a Retry-After header (delta-seconds or an HTTP date); undefined when there is none or it is bad. */
-function retryAfterSeconds(value: string | null, now: number): number | undefined {
-  const trimmed = value?.trim()
-  if (!trimmed) return undefined
-  if (/^\d+$/.test(trimmed)) return Number(trimmed)
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
-}
-
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer)
-      reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'))
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', aborted)
-      resolve()
-    }, ms)
-    if (signal.aborted) aborted()
-    else signal.addEventListener('abort', aborted, { once: true })
-  })
+/** Retry-After is either delta-seconds or an HTTP date; the result is capped so a hostile value cannot stall us. */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined
+  const trimmed = value.trim()
+  let seconds: number
+  if (/^\d+$/.test(trimmed)) {
+    seconds = Number(trimmed)
+  } else {
+    const date = Date.parse(trimmed)
+    if (Number.isNaN(date)) return undefined
+    seconds = Math.ceil((date - now) / 1000)
+  }
+  return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_SECONDS)
 }
 
 /** Wraps a fetch so that rate-limited reads are retried as described above. */
@@ -46,10 +40,10 @@ export function retryRateLimitedReads(
     for (let attempt = 0; ; attempt++) {
       const response = await send(attempt < MAX_READ_RETRIES ? request.clone() : request)
       if (response.status !== 429 || attempt >= MAX_READ_RETRIES) return response
-      const seconds = retryAfterSeconds(response.headers.get('Retry-After'), Date.now()) ?? DEFAULT_RETRY_WAIT_SECONDS
+      const seconds = parseRetryAfter(response.headers.get('Retry-After')) ?? DEFAULT_RETRY_WAIT_SECONDS
       if (seconds > MAX_RETRY_WAIT_SECONDS) return response
       void response.body?.cancel().catch(() => {})
-      await wait(seconds * 1000, request.signal)
+      await sleep(seconds * 1000, request.signal)
     }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { machinesLabel, planBulkAction, runWithConcurrency } from './fleet-bulk'
+import { planBulkAction } from './fleet-bulk'
+import { machinesLabel, runWithConcurrency } from './fleet-bulk-run'
 
 describe('bulk plans', () => {
   it('splits the selection into machines the action applies to and skipped ones with the reason', () => {

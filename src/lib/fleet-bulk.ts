@@ -1,4 +1,7 @@
-/** Bulk start / stop / restart: which machines an action applies to, and running it a few at a time. Pure. */
+/**
+ * Bulk start / stop / restart: which machines an action applies to. Pure. Running the action is in fleet-bulk-run.ts,
+ * which only the bulk dialog loads.
+ */
 import type { components } from '../api/schema'
 import { actionBlockedReason, type LifecycleAction } from './machine-state'
 
@@ -26,39 +29,4 @@ export function planBulkAction(action: LifecycleAction, machines: readonly Machi
     else skipped.push({ machine, reason })
   }
   return { action, applicable, skipped }
-}
-
-export const BULK_CONCURRENCY = 4
-
-/**
- * Runs `work` for every item with at most `limit` in flight, in order of the items. Never rejects: each item's
- * outcome goes to `work` itself (which reports it), so one failure does not stop the others.
- */
-export async function runWithConcurrency<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++
-      try {
-        await work(items[index] as T, index)
-      } catch {
-        // `work` reports its own failures; a throw must not stop this lane.
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane))
-}
-
-const VERB: Record<LifecycleAction, string> = { start: 'Start', stop: 'Stop', restart: 'Restart' }
-
-export function actionVerb(action: LifecycleAction): string {
-  return VERB[action]
-}
-
-export function machinesLabel(count: number): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? 'machine' : 'machines'}`
 }

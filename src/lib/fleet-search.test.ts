@@ -49,4 +49,10 @@ describe('machines page search params', () => {
   it('reads a number typed into the filter box as text', () => {
     expect(parseFleetSearch({ q: 184 }).q).toBe('184')
   })
+
+  it('trims region and type tokens, and drops filter text longer than 200 characters', () => {
+    expect(parseFleetSearch({ region: '  ny2 ', type: ' A100 ' })).toMatchObject({ region: 'ny2', type: 'A100' })
+    expect(parseFleetSearch({ q: 'x'.repeat(201) }).q).toBe('')
+    expect(parseFleetSearch({ q: 'x'.repeat(200) }).q).toHaveLength(200)
+  })
 })

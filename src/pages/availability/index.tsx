@@ -1,14 +1,15 @@
 import { createFileRoute } from '@tanstack/react-router'
-// valibot: the search schema loads with the entry, and its functions tree-shake to a few hundred bytes.
-import * as v from 'valibot'
+import { boolean, type Readers, readSearch } from '../../lib/search-params'
 import { AvailabilityPage } from './-components/availability-page'
 
-/** `availableOnly=true` hides machine types that are available nowhere; anything else means "show all". */
-const availabilitySearchSchema = v.object({
-  availableOnly: v.fallback(v.optional(v.boolean()), undefined),
-})
+interface AvailabilitySearch {
+  /** `availableOnly=true` hides machine types that are available nowhere; anything else means "show all". */
+  availableOnly?: boolean
+}
+
+const AVAILABILITY_SEARCH_READERS: Readers<AvailabilitySearch> = { availableOnly: boolean }
 
 export const Route = createFileRoute('/availability/')({
-  validateSearch: availabilitySearchSchema,
+  validateSearch: (input: AvailabilitySearch): AvailabilitySearch => readSearch(input, AVAILABILITY_SEARCH_READERS),
   component: AvailabilityPage,
 })

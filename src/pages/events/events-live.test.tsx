@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { eventKeys } from '../../api/event-keys'
-import { runLifecycleAction } from '../../api/machines'
+import { runLifecycleAction } from '../../api/machine-mutations'
 import { renderApp } from '../../test/render'
 
 // Line the page's clock up with the simulator's, so "last hour" and "3 minutes ago" mean the same to both.

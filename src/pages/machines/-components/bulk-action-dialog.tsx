@@ -2,13 +2,15 @@ import { useQueryClient } from '@tanstack/react-query'
 import { useRef, useState } from 'react'
 import { isApiError } from '../../../api/client'
 import { eventKeys } from '../../../api/event-keys'
-import { type Machine, machineKeys, putMachines, runLifecycleAction } from '../../../api/machines'
+import { runLifecycleAction } from '../../../api/machine-mutations'
+import { type Machine, machineKeys, putMachines } from '../../../api/machines'
 import { StateBadge } from '../../../components/state-badge'
 import { Button } from '../../../components/ui/button'
 import { Dialog } from '../../../components/ui/dialog'
 import { Spinner } from '../../../components/ui/spinner'
 import { toast } from '../../../components/ui/toast-store'
-import { actionVerb, BULK_CONCURRENCY, type BulkPlan, machinesLabel, runWithConcurrency } from '../../../lib/fleet-bulk'
+import type { BulkPlan } from '../../../lib/fleet-bulk'
+import { actionVerb, BULK_CONCURRENCY, machinesLabel, runWithConcurrency } from '../../../lib/fleet-bulk-run'
 
 /** Long selections list this many machines by name; the rest are counted. */
 const LISTED = 200

@@ -17,7 +17,6 @@ import { EmptyState } from '../../../components/ui/states'
 import { toast } from '../../../components/ui/toast-store'
 import { MACHINE_TYPES, REGIONS, regionId } from '../../../lib/catalog'
 import { type BulkPlan, planBulkAction } from '../../../lib/fleet-bulk'
-import { fleetCsv, fleetCsvFilename } from '../../../lib/fleet-csv'
 import { summarizeFleet } from '../../../lib/fleet-summary'
 import {
   createFleetFilter,
@@ -263,7 +262,12 @@ export function MachinesPage() {
         onChange={setFilter}
         onClear={clearFilters}
         canExport={rows.length > 0}
-        onExport={() => download(fleetCsv(rows), fleetCsvFilename())}
+        onExport={() =>
+          // The CSV code loads on the first export, not with the page.
+          void import('../../../lib/fleet-csv').then(({ fleetCsv, fleetCsvFilename }) =>
+            download(fleetCsv(rows), fleetCsvFilename()),
+          )
+        }
       />
 
       <div className="flex flex-wrap items-center gap-3">

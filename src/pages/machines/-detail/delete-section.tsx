@@ -1,6 +1,7 @@
 import { useNavigate } from '@tanstack/react-router'
 import { useId, useState } from 'react'
-import { type Machine, useDeleteMachine } from '../../../api/machines'
+import { useDeleteMachine } from '../../../api/machine-mutations'
+import type { Machine } from '../../../api/machines'
 import { Button } from '../../../components/ui/button'
 import { Dialog } from '../../../components/ui/dialog'
 import { toast } from '../../../components/ui/toast-store'

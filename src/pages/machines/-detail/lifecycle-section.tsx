@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react'
-import { type Machine, useLifecycleAction } from '../../../api/machines'
+import { useLifecycleAction } from '../../../api/machine-mutations'
+import type { Machine } from '../../../api/machines'
 import { Button } from '../../../components/ui/button'
 import { ConfirmDialog } from '../../../components/ui/dialog'
 import { Spinner } from '../../../components/ui/spinner'

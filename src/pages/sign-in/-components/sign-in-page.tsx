@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { getRouteApi, useRouter } from '@tanstack/react-router'
 import { type FormEvent, useId, useRef, useState } from 'react'
-import { apiKeyProblem, resetForSession, safeRedirect, signIn } from '../../../api/session'
+import { resetForSession, safeRedirect, signIn } from '../../../api/session'
 import { Button } from '../../../components/ui/button'
 import { cn } from '../../../lib/cn'
+import { apiKeyProblem } from './api-key'
 
 const route = getRouteApi('/sign-in/')
 
