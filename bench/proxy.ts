@@ -1,8 +1,8 @@
 /**
  * `npm run bench:proxy`: our server's proxy beside its peers, on loopback, in one run. One fixed JSON upstream
  * (about 5 kB, the same bytes every time) is reached directly, through nginx as a token-adding reverse proxy,
- * through a plain @fastify/http-proxy and through our server (`buildServer`, live mode against that upstream), with
- * its default short answer cache and with the cache off.
+ * through a plain @fastify/http-proxy and through our server (as `npm run serve` runs it, live mode against that
+ * upstream), with its default short answer cache and with the cache off.
  * Each runs in its own process; autocannon (20 connections) loads them in alternating rounds, twice:
  *   1. distinct URLs (`?limit=…&after=<n>` changes with every request) from an upstream that answers at once;
  *   2. one URL, repeated, from an upstream that answers after 50 ms.
@@ -13,7 +13,7 @@
 import autocannon, { type AutocannonResult } from 'autocannon'
 import { findNginx, startNginx } from './support/nginx'
 import { formatMs, heading, print, printTable, ratio } from './support/report'
-import { type RunningServer, startEndpoint } from './support/server'
+import { type RunningServer, startEndpoint, startServer } from './support/server'
 
 const CONNECTIONS = 20
 const KEY = 'bench-key-not-secret'
@@ -83,12 +83,11 @@ async function runScenario(scenario: Scenario, rounds: number, seconds: number, 
   try {
     if (nginxBinary) targets.push({ name: 'nginx', server: await startNginx(nginxBinary, upstream.url, KEY) })
     targets.push({ name: '@fastify/http-proxy', server: await startEndpoint('plain', [upstream.url, KEY]) })
-    targets.push({ name: 'our server', server: await startEndpoint('ours', [upstream.url, KEY]) })
+    // Our server as users run it (`npm run serve`), in live mode against the upstream with the bench's key.
+    const live = { PAPERSPACE_API_URL: `${upstream.url}/v1`, PAPERSPACE_API_KEY: KEY }
+    targets.push({ name: 'our server', server: await startServer(live) })
     // The same server without its short answer cache (identical reads in flight are still shared).
-    targets.push({
-      name: 'our server, cache off',
-      server: await startEndpoint('ours', [upstream.url, KEY], { UPSTREAM_CACHE_MS: '0' }),
-    })
+    targets.push({ name: 'our server, cache off', server: await startServer({ ...live, UPSTREAM_CACHE_MS: '0' }) })
 
     // Every target answers 200 with the upstream's bytes before it is measured.
     for (const target of targets) {

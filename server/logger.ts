@@ -12,6 +12,21 @@ export function loggerOptions(level: LogLevel, stream?: LogStream) {
   return { level, base: null, ...(stream ? { stream } : {}) }
 }
 
+/** pino's numbers for the levels; a logger writes the lines of its level and above. */
+const LEVEL_VALUES: Readonly<Record<string, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+}
+
+function isEnabled(log: FastifyBaseLogger, level: 'info' | 'warn'): boolean {
+  return (LEVEL_VALUES[log.level] ?? 0) <= (LEVEL_VALUES[level] as number)
+}
+
 /**
  * Replaces Fastify's two lines per request ("incoming request", "request completed", both with headers) by one
  * line when the response is done: method, path without the query string, status, duration and, when the
@@ -35,9 +50,12 @@ export class AccessLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const log = this.#log ?? reply.log
+    const status = reply.statusCode
+    const warning = status >= 500 || Boolean(error)
+    // Nothing is built for a line the level leaves out (LOG_LEVEL=warn under load, for one).
+    if (!isEnabled(log, warning ? 'warn' : 'info')) return
     const method = request.method
     const path = pathOf(request.raw.url ?? '').slice(0, 512)
-    const status = reply.statusCode
     const ms = Math.round(reply.elapsedTime * 10) / 10
     const line = {
       method,
@@ -48,7 +66,7 @@ export class AccessLog extends LogController {
       ...(error ? { err: error.message } : {}),
     }
     const message = `${method} ${path} ${status} ${ms}ms`
-    if (status >= 500 || error) log.warn(line, message)
+    if (warning) log.warn(line, message)
     else log.info(line, message)
   }
 }

@@ -68,10 +68,13 @@ export async function main(
   return app
 }
 
-// `npm run serve` runs this file directly; `npm start` imports it after building the SPA.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Runs the server as a program: a failure to start is printed, and the process exits with 1. */
+export function runMain(): void {
   main().catch((error: unknown) => {
     console.error('Failed to start:', error instanceof Error ? error.message : error)
     process.exit(1)
   })
 }
+
+// `npm start` and `npm run serve` run the bundle of this file (server/run.mjs); `tsx server/main.ts` runs it as is.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) runMain()

@@ -35,6 +35,16 @@ export interface ProxyOptions {
   cacheMs?: number
 }
 
+/**
+ * Where `authorize` keeps the request's API key: a property declared on every request of the proxy (so that
+ * requests keep one shape), under a symbol, so that neither a log serializer nor JSON ever shows it. A WeakMap did
+ * the same but its table holds an entry per request until a full garbage collection clears it.
+ */
+const UPSTREAM_KEY = Symbol('upstream API key')
+interface KeyedRequest {
+  [UPSTREAM_KEY]?: string | null
+}
+
 /** What @fastify/reply-from hands to `onResponse` (its type declaration names the wrong type). */
 interface UpstreamResponse {
   statusCode: number
@@ -78,8 +88,9 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     'user-agent': USER_AGENT,
   }
   // The key found for each request by `authorize`, for the upstream call's Authorization header.
-  const keys = new WeakMap<FastifyRequest, string>()
-  const authorization = (request: unknown) => `Bearer ${keys.get(request as FastifyRequest)}`
+  app.decorateRequest(UPSTREAM_KEY, null)
+  const keyOf = (request: FastifyRequest) => (request as KeyedRequest)[UPSTREAM_KEY] ?? undefined
+  const authorization = (request: unknown) => `Bearer ${keyOf(request as FastifyRequest)}`
   // Built from scratch: nothing the browser sent (Authorization, Cookie, Origin, Referer, X-Forwarded-*...)
   // goes upstream. `headers.host` and the body headers are the ones reply-from computed for the upstream.
   const headersWithoutBody = (request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
@@ -124,47 +135,36 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     timeoutMs,
     cacheMs: options.cacheMs ?? DEFAULT_CACHE_MS,
     requestHeaders,
-    keyFor: (request) => keys.get(request),
+    keyFor: keyOf,
   })
 
-  // Contract operations only (the 404/405 fallbacks need no key). Before the body is read: the request's key,
-  // or 401. Once it is read: a deadline, so that the answer comes within `timeoutMs` even though undici checks
-  // its own timeouts only about once a second.
-  const isOperation = (request: FastifyRequest) =>
-    (request.routeOptions.config as { operationId?: string }).operationId !== undefined
+  // Hooks of the contract's operations only (the 404/405 fallbacks need no key). Before the body is read: the
+  // request's key, or 401.
   const authorize = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (!isOperation(request)) {
-      done()
-      return
-    }
     const key = options.credentialFor(request)
     if (key === null) {
       sendError(reply, 401, 'SIGNED_OUT', 'Sign in with your Paperspace API key.')
       return
     }
-    keys.set(request, key)
+    ;(request as KeyedRequest)[UPSTREAM_KEY] = key
     done()
   }
-  const deadline = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (isOperation(request)) {
-      const timer = setTimeout(() => {
-        if (!reply.sent) {
-          sendError(reply, 504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
-        }
-      }, timeoutMs)
-      timer.unref()
-      reply.raw.once('close', () => clearTimeout(timer))
-    }
+  // Calls forwarded by reply-from, once the body is read: a deadline, so that the answer comes within `timeoutMs`
+  // even though undici checks its own timeouts only about once a second. Reads have their own (UpstreamRead).
+  const deadline = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    const timer = setTimeout(() => {
+      if (!reply.sent) {
+        sendError(reply, 504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
+      }
+    }, timeoutMs)
+    timer.unref()
+    reply.raw.once('close', () => clearTimeout(timer))
     done()
   }
-  const guard = (scope: FastifyInstance) => {
-    scope.addHook('onRequest', authorize)
-    scope.addHook('preHandler', deadline)
-  }
+  const forwardedHooks = { onRequest: authorize, preHandler: deadline }
 
   // Bodies are parsed only where the contract has one: strictly JSON, at most 64 KiB.
   await app.register(async (scope) => {
-    guard(scope)
     scope.removeContentTypeParser('text/plain')
     for (const operation of operations.filter((candidate) => candidate.hasBody)) {
       const forward = fromOptions(operation)
@@ -173,7 +173,7 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
         url: API_PREFIX + toRoutePath(operation.pattern),
         bodyLimit: BODY_LIMIT,
         logLevel: PROXY_ROUTE_LOG_LEVEL,
-        config: { operationId: operation.operationId },
+        ...forwardedHooks,
         handler(request, reply) {
           const body = request.body
           if (body === undefined) {
@@ -191,7 +191,6 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
 
   // Everything else takes no body: whatever the browser sends is drained and dropped, never forwarded.
   await app.register(async (scope) => {
-    guard(scope)
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, ignoreBody)
     for (const operation of operations.filter((candidate) => !candidate.hasBody)) {
@@ -201,14 +200,15 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
         url: API_PREFIX + toRoutePath(operation.pattern),
         exposeHeadRoute: false,
         logLevel: PROXY_ROUTE_LOG_LEVEL,
-        config: { operationId: operation.operationId },
-        handler:
-          operation.method === 'GET'
-            ? reads.read
-            : (request, reply) => {
+        ...(operation.method === 'GET'
+          ? { onRequest: authorize, handler: reads.read }
+          : {
+              ...forwardedHooks,
+              handler: (request: FastifyRequest, reply: FastifyReply) => {
                 reads.mutating(request, reply)
                 reply.from(sourceOf(request.raw.url ?? ''), forward)
               },
+            }),
       })
     }
     for (const [pattern, methods] of methodsByPattern()) {
@@ -345,18 +345,17 @@ export function createCachedReads(options: CachedReadsOptions): CachedReads {
     read(request, reply) {
       const { id, headers } = credentialOf(request)
       const url = request.raw.url ?? ''
-      const hit = cache.fresh(id, 'GET', url)
-      if (hit !== undefined) {
-        sendAnswer(reply, hit)
-        return
-      }
-      const path = basePath + url.slice(API_PREFIX.length)
-      cache
-        .share(id, 'GET', url, () => fetchRead(pool, path, headers, timeoutMs))
-        .then(
-          (answer) => sendAnswer(reply, answer),
+      const answer = cache.answer(id, 'GET', url, () =>
+        fetchRead(pool, basePath + url.slice(API_PREFIX.length), headers, timeoutMs),
+      )
+      if (answer instanceof Promise) {
+        answer.then(
+          (settled) => sendAnswer(reply, settled),
           (error: unknown) => reply.send(error),
         )
+      } else {
+        sendAnswer(reply, answer)
+      }
     },
     mutating(request, reply) {
       const { id } = credentialOf(request)

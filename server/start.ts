@@ -1,8 +1,13 @@
-// `npm start`: builds the SPA when the build is missing or older than its sources, then runs the server
-// (server/main.ts) in this same process.
+// Run by server/run.mjs before the server starts (`npm start`, `npm run serve`), in a process of its own that ends
+// once this is done: builds the server bundle (bundle.ts) when it is stale and, unless `--serve` is given, the SPA
+// when its build is missing or older than its sources.
+//
+//   tsx server/start.ts --bundle <file.mjs> [--serve]
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { ensureServerBundle } from './bundle'
 import { DEFAULT_STATIC_DIR } from './config'
 
 const root = resolve(import.meta.dirname, '..')
@@ -57,7 +62,7 @@ function ensureBuilt(): void {
   }
 }
 
-ensureBuilt()
-say('Starting the server.')
-const { main } = await import('./main')
-await main()
+const { values } = parseArgs({ options: { bundle: { type: 'string' }, serve: { type: 'boolean', default: false } } })
+if (values.bundle === undefined) throw new Error('--bundle <file.mjs> is required')
+if (!values.serve) ensureBuilt()
+await ensureServerBundle(resolve(values.bundle), say)

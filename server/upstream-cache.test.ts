@@ -26,7 +26,7 @@ function deferredLoad() {
   }
 }
 
-function setup(options: { ttlMs?: number; maxEntries?: number; maxBytes?: number } = {}) {
+function setup(options: { ttlMs?: number; maxEntries?: number; maxBytes?: number; admitAllUpTo?: number } = {}) {
   let now = 10_000
   const cache = new UpstreamCache({ ttlMs: 1_000, ...options, now: () => now })
   return {
@@ -42,6 +42,28 @@ function setup(options: { ttlMs?: number; maxEntries?: number; maxBytes?: number
 }
 
 describe('UpstreamCache', () => {
+  it('answers a fresh stored answer at once, else through the shared load', async () => {
+    const { cache, advance } = setup()
+    const upstream = deferredLoad()
+    const first = cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)
+    const joined = cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)
+    expect(first).toBeInstanceOf(Promise)
+    expect(joined).toBe(first)
+    expect(upstream.started).toBe(1)
+
+    const stored = response('{"items":[]}')
+    upstream.resolve(stored)
+    expect(await first).toBe(stored)
+    // Stored: the same object, not a promise, and no new load.
+    expect(cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)).toBe(stored)
+    expect(cache.answer('bob', 'GET', '/api/v1/machines', upstream.load)).toBeInstanceOf(Promise)
+    expect(upstream.started).toBe(2)
+
+    advance(1_000)
+    expect(cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)).toBeInstanceOf(Promise)
+    expect(upstream.started).toBe(3)
+  })
+
   it('shares one load among identical requests in flight, and only among identical ones', async () => {
     const { cache } = setup()
     const upstream = deferredLoad()
@@ -201,5 +223,52 @@ describe('UpstreamCache', () => {
     advance(1_500)
     await fill('alice', '/api/v1/machines/m4', response('{}'))
     expect(cache.stats.entries).toBe(1)
+  })
+
+  describe('under a churn of one-off reads', () => {
+    it('stores every answer while few are stored per TTL', async () => {
+      const { cache, fill } = setup({ admitAllUpTo: 3 })
+      for (const id of [1, 2, 3]) await fill('alice', `/api/v1/machines/m${id}`, response('{}'))
+      expect(cache.stats.entries).toBe(3)
+    })
+
+    it('past the limit, stores only reads loaded before within two TTLs or joined in flight', async () => {
+      const { cache, fill, advance } = setup({ admitAllUpTo: 2 })
+      for (const id of [1, 2, 3, 4]) await fill('alice', `/api/v1/machines/m${id}`, response('{}'))
+      // Two stored, then one-offs are passed on but not kept.
+      expect(cache.stats.entries).toBe(2)
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m3')).toBeUndefined()
+
+      // m3 loaded again 1.5 s later (within two TTLs): wanted, stored even though the window is full.
+      advance(500)
+      for (const id of [5, 6]) await fill('alice', `/api/v1/machines/m${id}`, response('{}'))
+      advance(1_000)
+      await fill('alice', '/api/v1/machines/m7', response('{}'))
+      await fill('alice', '/api/v1/machines/m8', response('{}'))
+      await fill('alice', '/api/v1/machines/m3', response('{"again":true}'))
+      await fill('alice', '/api/v1/machines/m9', response('{}'))
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m3')?.body.toString()).toBe('{"again":true}')
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m9')).toBeUndefined()
+
+      // A read others joined while it was in flight is wanted too.
+      const slow = deferredLoad()
+      const first = cache.share('alice', 'GET', '/api/v1/machines/m10', slow.load)
+      const second = cache.share('alice', 'GET', '/api/v1/machines/m10', slow.load)
+      slow.resolve(response('{"id":10}'))
+      await Promise.all([first, second])
+      expect(slow.started).toBe(1)
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m10')).toBeDefined()
+    })
+
+    it('a read loaded again after more than two TTLs is a one-off again', async () => {
+      const { cache, fill, advance } = setup({ admitAllUpTo: 1 })
+      await fill('alice', '/api/v1/machines/m1', response('{}'))
+      await fill('alice', '/api/v1/machines/m2', response('{}'))
+      advance(2_500)
+      await fill('alice', '/api/v1/machines/m0', response('{}'))
+      await fill('alice', '/api/v1/machines/m2', response('{}'))
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m0')).toBeDefined()
+      expect(cache.fresh('alice', 'GET', '/api/v1/machines/m2')).toBeUndefined()
+    })
   })
 })

@@ -17,12 +17,20 @@ export interface UpstreamCacheOptions {
   maxEntries?: number
   /** At most this many bytes of stored answers, keys included (default 32 MiB). */
   maxBytes?: number
+  /**
+   * Answers stored per TTL beyond which an answer is stored only when its read is wanted again: asked for while
+   * in flight, or loaded before within two TTLs (default 100). Under a churn of one-off reads (distinct URLs,
+   * paging once through a large fleet) keeping each answer would only turn it into old-generation garbage that
+   * waits for a full collection, for no hit.
+   */
+  admitAllUpTo?: number
   /** Milliseconds from any fixed origin, never going back (default `performance.now`). */
   now?: () => number
 }
 
 export const DEFAULT_MAX_ENTRIES = 1000
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+export const DEFAULT_ADMIT_ALL_UP_TO = 100
 /** Accounted per entry besides its key and body: the headers and bookkeeping, roughly. */
 const ENTRY_OVERHEAD_BYTES = 256
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
@@ -37,6 +45,8 @@ interface Entry<R> {
 interface Flight<R> {
   readonly credentialId: string
   readonly promise: Promise<R>
+  /** Asked for again: by a request that joined it, or loaded before within two TTLs. */
+  wanted: boolean
 }
 
 /** Only complete 200 JSON answers are stored; everything else (API errors, our own 502/504) is shared, not kept. */
@@ -51,33 +61,45 @@ export function isCacheable(response: CachedResponse): boolean {
  * and detaches its requests in flight, whose answers then reach only the callers already waiting for them.
  *
  * Size is capped by entries and bytes. Eviction takes the oldest stored answer first, which, with one TTL for
- * all, is also the one closest to expiring.
+ * all, is also the one closest to expiring. Past `admitAllUpTo` answers stored per TTL, only wanted reads are
+ * stored (see the option).
  */
 export class UpstreamCache<R extends CachedResponse = CachedResponse> {
   readonly #ttlMs: number
   readonly #maxEntries: number
   readonly #maxBytes: number
+  readonly #admitAllUpTo: number
   readonly #now: () => number
   /** In insertion order, which is expiry order. */
   readonly #entries = new Map<string, Entry<R>>()
   readonly #flights = new Map<string, Flight<R>>()
   #bytes = 0
+  /** When each key was last loaded upstream, oldest first, kept for two TTLs and at most maxEntries keys. */
+  readonly #loadedAt = new Map<string, number>()
+  /** Answers stored since `#windowStart`; a window lasts one TTL. */
+  #windowStores = 0
+  #windowStart = Number.NEGATIVE_INFINITY
 
   constructor(options: UpstreamCacheOptions) {
     this.#ttlMs = options.ttlMs
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+    this.#admitAllUpTo = options.admitAllUpTo ?? DEFAULT_ADMIT_ALL_UP_TO
     this.#now = options.now ?? (() => performance.now())
+  }
+
+  /**
+   * A fresh stored answer at once, else `share`'s promise: the proxy's read, with the key made (and hashed) once
+   * for both.
+   */
+  answer(credentialId: string, method: string, url: string, load: () => Promise<R>): R | Promise<R> {
+    const key = keyOf(credentialId, method, url)
+    return this.#fresh(key) ?? this.#share(key, credentialId, load)
   }
 
   /** A stored answer that is still fresh, or undefined. */
   fresh(credentialId: string, method: string, url: string): R | undefined {
-    const key = keyOf(credentialId, method, url)
-    const entry = this.#entries.get(key)
-    if (entry === undefined) return undefined
-    if (this.#now() < entry.expiresAt) return entry.response
-    this.#remove(key, entry)
-    return undefined
+    return this.#fresh(keyOf(credentialId, method, url))
   }
 
   /**
@@ -86,9 +108,24 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
    * every caller waiting for it and is never stored.
    */
   share(credentialId: string, method: string, url: string, load: () => Promise<R>): Promise<R> {
-    const key = keyOf(credentialId, method, url)
+    return this.#share(keyOf(credentialId, method, url), credentialId, load)
+  }
+
+  #fresh(key: string): R | undefined {
+    const entry = this.#entries.get(key)
+    if (entry === undefined) return undefined
+    if (this.#now() < entry.expiresAt) return entry.response
+    this.#remove(key, entry)
+    return undefined
+  }
+
+  #share(key: string, credentialId: string, load: () => Promise<R>): Promise<R> {
     const inFlight = this.#flights.get(key)
-    if (inFlight !== undefined) return inFlight.promise
+    if (inFlight !== undefined) {
+      inFlight.wanted = true
+      return inFlight.promise
+    }
+    const loadedBefore = this.#noteLoad(key)
     let started: Promise<R>
     try {
       started = load()
@@ -97,11 +134,12 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
     }
     const flight: Flight<R> = {
       credentialId,
+      wanted: loadedBefore,
       promise: started.then(
         (response) => {
           if (this.#flights.get(key) === flight) {
             this.#flights.delete(key)
-            if (isCacheable(response)) this.#store(key, credentialId, response)
+            if (isCacheable(response) && this.#admits(flight)) this.#store(key, credentialId, response)
           }
           return response
         },
@@ -130,6 +168,30 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
     return { entries: this.#entries.size, bytes: this.#bytes, inFlight: this.#flights.size }
   }
 
+  /** Records a load of `key`; true when it was loaded before within two TTLs. */
+  #noteLoad(key: string): boolean {
+    if (this.#ttlMs <= 0) return false
+    const now = this.#now()
+    const last = this.#loadedAt.get(key)
+    this.#loadedAt.delete(key)
+    this.#loadedAt.set(key, now)
+    for (const [oldestKey, at] of this.#loadedAt) {
+      if (this.#loadedAt.size <= this.#maxEntries && now - at < 2 * this.#ttlMs) break
+      this.#loadedAt.delete(oldestKey)
+    }
+    return last !== undefined && now - last < 2 * this.#ttlMs
+  }
+
+  /** Whether an arriving answer is stored: always while few are, else only when its read is wanted again. */
+  #admits(flight: Flight<R>): boolean {
+    const now = this.#now()
+    if (now - this.#windowStart >= this.#ttlMs) {
+      this.#windowStart = now
+      this.#windowStores = 0
+    }
+    return flight.wanted || this.#windowStores < this.#admitAllUpTo
+  }
+
   #store(key: string, credentialId: string, response: R): void {
     if (this.#ttlMs <= 0) return
     const bytes = response.body.length + key.length + ENTRY_OVERHEAD_BYTES
@@ -139,6 +201,7 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
     const now = this.#now()
     this.#entries.set(key, { credentialId, response, expiresAt: now + this.#ttlMs, bytes })
     this.#bytes += bytes
+    this.#windowStores++
     for (const [oldestKey, oldest] of this.#entries) {
       const over = this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes
       if (!over && oldest.expiresAt > now) break

@@ -5,15 +5,13 @@
  *
  *   upstream [delayMs] [machines]   a fixed JSON answer to every request (the same bytes every time)
  *   plain <upstreamUrl> <key>       @fastify/http-proxy: /api/v1/* → <upstreamUrl>/v1/*, adding the key
- *   ours <upstreamUrl> <key>        this project's server (buildServer) in live mode against <upstreamUrl>/v1
- *                                   (UPSTREAM_CACHE_MS from the environment, else the server's default)
+ *
+ * This project's server is not one of them: benchmarks start it as users do (`startServer` in server.ts).
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import httpProxy from '@fastify/http-proxy'
 import Fastify from 'fastify'
-import { buildServer } from '../../server/app'
-import { loadConfig } from '../../server/config'
 
 /** About 5 kB: a page of machines in the contract's shape. */
 function fixedListBody(count = 12): string {
@@ -75,29 +73,13 @@ async function plain(upstreamUrl: string, key: string): Promise<void> {
   announce((app.server.address() as AddressInfo).port)
 }
 
-async function ours(upstreamUrl: string, key: string): Promise<void> {
-  const config = loadConfig({
-    PAPERSPACE_API_URL: `${upstreamUrl}/v1`,
-    PAPERSPACE_API_KEY: key,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    UPSTREAM_CACHE_MS: process.env.UPSTREAM_CACHE_MS,
-    PORT: '0',
-    HOST: '127.0.0.1',
-  })
-  const app = await buildServer({ ...config, staticDir: null })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  announce((app.server.address() as AddressInfo).port)
-}
-
 const [kind, first = '', second = ''] = process.argv.slice(2)
 const started =
   kind === 'upstream'
     ? upstream(Number(first || 0))
     : kind === 'plain'
       ? plain(first, second)
-      : kind === 'ours'
-        ? ours(first, second)
-        : Promise.reject(new Error(`unknown endpoint kind: ${kind}`))
+      : Promise.reject(new Error(`unknown endpoint kind: ${kind}`))
 started.catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error)
   process.exit(1)

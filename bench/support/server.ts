@@ -1,6 +1,6 @@
-/** Starting the real server for a benchmark: `server/main.ts` in its own Node process, on a free loopback port. */
+/** Starting the real server for a benchmark as users start it (`npm run serve`), on a free loopback port. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { print } from './report'
@@ -69,13 +69,57 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   throw new Error(`The server did not answer /api/meta within ${timeoutMs} ms:\n${output()}`)
 }
 
+/** The process ids below `pid` (children, grandchildren...), from /proc (Linux); empty where that is not readable. */
+function descendantsOf(pid: number): number[] {
+  const parents = new Map<number, number>()
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        // `pid (comm) state ppid ...`: comm may contain spaces and parentheses, so split after its last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        parents.set(Number(entry), ppid)
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return []
+  }
+  const found: number[] = []
+  const below = (parent: number) => {
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue
+      found.push(child)
+      below(child)
+    }
+  }
+  below(pid)
+  return found
+}
+
+/** The server's own process among those `npm run serve` started: the one running server/run.mjs. */
+function serverPidBelow(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined
+  return descendantsOf(pid).find((candidate) => {
+    try {
+      const argv = readFileSync(`/proc/${candidate}/cmdline`, 'utf8').split('\0')
+      return argv[0]?.endsWith('node') && argv.some((arg) => arg.endsWith(join('server', 'run.mjs')))
+    } catch {
+      return false
+    }
+  })
+}
+
 /**
- * Runs `server/main.ts` (node with tsx's loader, one process, so its pid is the server's) with the given
- * environment on top of demo-mode defaults: no key, no upstream URL, log level warn.
+ * Runs the server exactly as users do, `npm run serve` (the prebuilt server bundle, with the V8 flags of that
+ * script), with the given environment on top of demo-mode defaults: no key, no upstream URL, log level warn.
+ * `pid` and `rss()` are those of the server's own process, not npm's.
  */
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+  const child = spawn('npm', ['run', '--silent', 'serve'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -87,6 +131,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
       HOST: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it reaches npm, the shell and the server alike.
+    detached: true,
   })
   let log = ''
   const keep = (chunk: Buffer) => {
@@ -96,10 +142,19 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   child.stderr?.on('data', keep)
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   const url = `http://127.0.0.1:${port}`
+  let serverPid: number | undefined
+  const signalAll = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal)
+    } catch {
+      // already gone
+    }
+  }
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+    // One signal for the whole group, as Ctrl-C would: the server takes a second one as "exit at once".
+    signalAll('SIGTERM')
+    const killer = setTimeout(() => signalAll('SIGKILL'), 5_000)
     await exited
     clearTimeout(killer)
   }
@@ -109,12 +164,13 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     await stop()
     throw error
   }
-  return { url, pid: child.pid, rss: () => rssOf(child.pid), stop }
+  serverPid = serverPidBelow(child.pid)
+  return { url, pid: serverPid, rss: () => rssOf(serverPid), stop }
 }
 
 /** One of the processes of `bench/support/endpoints.ts`, running until `stop()`. */
 export async function startEndpoint(
-  kind: 'upstream' | 'plain' | 'ours',
+  kind: 'upstream' | 'plain',
   args: string[],
   env: Record<string, string> = {},
 ): Promise<RunningServer> {
