@@ -271,4 +271,18 @@ describe('UpstreamCache', () => {
       expect(cache.fresh('alice', 'GET', '/api/v1/machines/m2')).toBeUndefined()
     })
   })
+
+  it('keeps the bytes it holds when a key is stored again unchanged, and takes new ones when it changed', async () => {
+    const { cache, fill, advance } = setup()
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    const first = cache.fresh('alice', 'GET', '/api/v1/machines')?.body
+    advance(1_200)
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')?.body).toBe(first)
+    advance(1_200)
+    await fill('alice', '/api/v1/machines', response('{"items":[2]}'))
+    const changed = cache.fresh('alice', 'GET', '/api/v1/machines')?.body
+    expect(changed).not.toBe(first)
+    expect(changed?.toString()).toBe('{"items":[2]}')
+  })
 })

@@ -42,6 +42,11 @@ interface Entry<R> {
   readonly bytes: number
 }
 
+interface Load {
+  readonly at: number
+  body: Buffer | undefined
+}
+
 interface Flight<R> {
   readonly credentialId: string
   readonly promise: Promise<R>
@@ -74,8 +79,11 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
   readonly #entries = new Map<string, Entry<R>>()
   readonly #flights = new Map<string, Flight<R>>()
   #bytes = 0
-  /** When each key was last loaded upstream, oldest first, kept for two TTLs and at most maxEntries keys. */
-  readonly #loadedAt = new Map<string, number>()
+  /**
+   * When each key was last loaded upstream, oldest first, kept for two TTLs and at most maxEntries keys, with the
+   * body last stored for it.
+   */
+  readonly #loads = new Map<string, Load>()
   /** Answers stored since `#windowStart`; a window lasts one TTL. */
   #windowStores = 0
   #windowStart = Number.NEGATIVE_INFINITY
@@ -172,14 +180,14 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
   #noteLoad(key: string): boolean {
     if (this.#ttlMs <= 0) return false
     const now = this.#now()
-    const last = this.#loadedAt.get(key)
-    this.#loadedAt.delete(key)
-    this.#loadedAt.set(key, now)
-    for (const [oldestKey, at] of this.#loadedAt) {
-      if (this.#loadedAt.size <= this.#maxEntries && now - at < 2 * this.#ttlMs) break
-      this.#loadedAt.delete(oldestKey)
+    const last = this.#loads.get(key)
+    this.#loads.delete(key)
+    this.#loads.set(key, { at: now, body: last?.body })
+    for (const [oldestKey, { at }] of this.#loads) {
+      if (this.#loads.size <= this.#maxEntries && now - at < 2 * this.#ttlMs) break
+      this.#loads.delete(oldestKey)
     }
-    return last !== undefined && now - last < 2 * this.#ttlMs
+    return last !== undefined && now - last.at < 2 * this.#ttlMs
   }
 
   /** Whether an arriving answer is stored: always while few are, else only when its read is wanted again. */
@@ -199,7 +207,14 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
     const previous = this.#entries.get(key)
     if (previous !== undefined) this.#remove(key, previous)
     const now = this.#now()
-    this.#entries.set(key, { credentialId, response, expiresAt: now + this.#ttlMs, bytes })
+    // An answer that has not changed since the one stored before keeps the bytes already held, long since
+    // promoted to the old generation, and its fresh copy dies young. Polled answers mostly do not change, so
+    // storing them leaves no old-generation garbage (bodies outside the heap) waiting for a full collection.
+    const load = this.#loads.get(key)
+    const body = load?.body?.equals(response.body) ? load.body : response.body
+    if (load !== undefined) load.body = body
+    const kept = body === response.body ? response : { ...response, body }
+    this.#entries.set(key, { credentialId, response: kept, expiresAt: now + this.#ttlMs, bytes })
     this.#bytes += bytes
     this.#windowStores++
     for (const [oldestKey, oldest] of this.#entries) {
