@@ -9,8 +9,17 @@
 //                              as well.
 //   --heap-growing-percent=100 on a machine with gigabytes of memory V8 lets the old generation reach up to four
 //                              times its live size before a full collection; twice is enough here.
-// Together they trade throughput for memory, and the balance was measured: with 50 instead of 100 bench:soak grew
-// 19% instead of 25% from idle, but bench:proxy's distinct URLs fell to 0.9x the plain proxy from 1.1x.
+//   --no-allocation-site-pretenuring
+//                              V8 watches where objects are made and, once most of a site's objects outlive a young
+//                              collection (the first answers stored in the read cache, the simulator's fleet), makes
+//                              that site's objects in the old generation from then on. Here that turned every later
+//                              upstream answer, dead within milliseconds, into old-generation garbage, and kept the
+//                              socket buffers they point to until a full collection: about 0.25 MB/s under
+//                              bench:soak, about 10 of the 22 MB the server grew by in a minute. Without it those
+//                              answers die young.
+// The first two trade throughput for memory, and the balance was measured: with 50 instead of 100 bench:soak grew
+// 19% instead of 25% from idle, but bench:proxy's distinct URLs fell to 0.9x the plain proxy from 1.1x. The third
+// cost nothing measurable: bench:proxy's distinct URLs measured 1.16x with it.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 

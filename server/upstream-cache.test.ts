@@ -26,7 +26,9 @@ function deferredLoad() {
   }
 }
 
-function setup(options: { ttlMs?: number; maxEntries?: number; maxBytes?: number; admitAllUpTo?: number } = {}) {
+function setup(
+  options: { ttlMs?: number; maxEntries?: number; maxBytes?: number; admitAllUpTo?: number; keepMs?: number } = {},
+) {
   let now = 10_000
   const cache = new UpstreamCache({ ttlMs: 1_000, ...options, now: () => now })
   return {
@@ -90,7 +92,8 @@ describe('UpstreamCache', () => {
     expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBe(answer)
     advance(1)
     expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBeUndefined()
-    expect(cache.stats.entries).toBe(0)
+    // No longer served, but still held: an answer loaded again unchanged is recognised.
+    expect(cache.stats.entries).toBe(1)
   })
 
   it('never hands one credential an answer or a request in flight of another', async () => {
@@ -203,6 +206,18 @@ describe('UpstreamCache', () => {
     for (const id of [2, 3, 4]) expect(cache.fresh('alice', 'GET', `/api/v1/machines/m${id}`)).toBeDefined()
   })
 
+  it('evicts the key remembered longest first, but spares once a key answered from the store since', async () => {
+    const { cache, fill } = setup({ maxEntries: 3 })
+    for (const id of [1, 2, 3]) await fill('alice', `/api/v1/machines/m${id}`, response(`{"id":${id}}`))
+    const load = deferredLoad()
+    expect(cache.answer('alice', 'GET', '/api/v1/machines/m1', load.load)).not.toBeInstanceOf(Promise)
+    await fill('alice', '/api/v1/machines/m4', response('{"id":4}'))
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines/m1')).toBeDefined()
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines/m2')).toBeUndefined()
+    expect(cache.stats.entries).toBe(3)
+    expect(load.started).toBe(0)
+  })
+
   it('keeps at most maxBytes, evicting the oldest first, and never stores an answer larger than that', async () => {
     const { cache, fill } = setup({ maxBytes: 2_000 })
     const big = `{"pad":"${'x'.repeat(600)}"}`
@@ -270,6 +285,57 @@ describe('UpstreamCache', () => {
       expect(cache.fresh('alice', 'GET', '/api/v1/machines/m0')).toBeDefined()
       expect(cache.fresh('alice', 'GET', '/api/v1/machines/m2')).toBeUndefined()
     })
+  })
+
+  it('hands the requests waiting for a load the answer it holds when the new one is the same', async () => {
+    const { cache, fill, advance } = setup()
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    const held = cache.fresh('alice', 'GET', '/api/v1/machines')
+    advance(1_000)
+    const upstream = deferredLoad()
+    const first = cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)
+    const joined = cache.answer('alice', 'GET', '/api/v1/machines', upstream.load)
+    upstream.resolve(response('{"items":[1]}'))
+    expect(await first).toBe(held)
+    expect(await joined).toBe(held)
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBe(held)
+
+    advance(1_000)
+    const changed = response('{"items":[2]}')
+    await fill('alice', '/api/v1/machines', changed)
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBe(changed)
+  })
+
+  it('keeps the stale answer of a key asked for more than once until keepMs unused; forgets one-offs', async () => {
+    const { cache, fill, advance } = setup({ keepMs: 10_000 })
+    // Loaded twice within two TTLs: polled.
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    const held = cache.fresh('alice', 'GET', '/api/v1/machines')
+    advance(1_500)
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    // Loaded once.
+    await fill('alice', '/api/v1/machines/m1', response('{"id":1}'))
+    advance(8_000)
+    // Answers are swept as new ones are stored.
+    await fill('alice', '/api/v1/machines/m2', response('{"id":2}'))
+    expect(cache.stats.entries).toBe(2)
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBe(held)
+
+    advance(10_001)
+    await fill('alice', '/api/v1/machines/m3', response('{"id":3}'))
+    expect(cache.stats.entries).toBe(1)
+    expect(cache.stats.bytes).toBeLessThan(400)
+  })
+
+  it('still recognises an unchanged answer after invalidate, which only expires what it holds', async () => {
+    const { cache, fill } = setup()
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    const held = cache.fresh('alice', 'GET', '/api/v1/machines')
+    cache.invalidate('alice')
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBeUndefined()
+    await fill('alice', '/api/v1/machines', response('{"items":[1]}'))
+    expect(cache.fresh('alice', 'GET', '/api/v1/machines')).toBe(held)
   })
 
   it('keeps the bytes it holds when a key is stored again unchanged, and takes new ones when it changed', async () => {

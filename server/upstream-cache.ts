@@ -1,6 +1,11 @@
 // Upstream load that does not grow with the number of viewers: identical reads in flight at the same moment share
 // one upstream request, and complete successful answers are kept for a short time. Pure logic, no HTTP: the proxy
 // (proxy.ts) decides what a read is and how an answer is fetched and sent.
+//
+// It is also shaped for the garbage collector. A polled key's bookkeeping is one record, updated in place, and an
+// answer loaded again unchanged leaves the one already held in place: the held one has long been promoted to the
+// old generation, and the fresh copy dies young. So polling answers that do not change, the usual case, leaves no
+// old-generation garbage (records, keys, bodies outside the heap) to wait for a full collection.
 
 /** A complete upstream answer, ready to be sent again as it is. */
 export interface CachedResponse {
@@ -13,9 +18,9 @@ export interface CachedResponse {
 export interface UpstreamCacheOptions {
   /** How long a stored answer is served, in ms. 0 stores nothing; identical requests in flight are still shared. */
   ttlMs: number
-  /** At most this many stored answers (default 1000). */
+  /** At most this many keys remembered, with or without an answer (default 1000). */
   maxEntries?: number
-  /** At most this many bytes of stored answers, keys included (default 32 MiB). */
+  /** At most this many bytes of held answers, fresh or kept, keys included (default 32 MiB). */
   maxBytes?: number
   /**
    * Answers stored per TTL beyond which an answer is stored only when its read is wanted again: asked for while
@@ -24,6 +29,11 @@ export interface UpstreamCacheOptions {
    * waits for a full collection, for no hit.
    */
   admitAllUpTo?: number
+  /**
+   * How long the answer of a key asked for more than once is kept after it went stale, counted from the key's
+   * last use, so that the same answer loaded again is recognised (default 90 s: more than the app's slowest poll).
+   */
+  keepMs?: number
   /** Milliseconds from any fixed origin, never going back (default `performance.now`). */
   now?: () => number
 }
@@ -31,24 +41,31 @@ export interface UpstreamCacheOptions {
 export const DEFAULT_MAX_ENTRIES = 1000
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 export const DEFAULT_ADMIT_ALL_UP_TO = 100
+export const DEFAULT_KEEP_MS = 90_000
 /** Accounted per entry besides its key and body: the headers and bookkeeping, roughly. */
 const ENTRY_OVERHEAD_BYTES = 256
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
 
-interface Entry<R> {
+/** Everything known of one key, updated in place while the key is remembered. */
+interface Slot<R> {
   readonly credentialId: string
-  readonly response: R
-  readonly expiresAt: number
-  readonly bytes: number
-}
-
-interface Load {
-  readonly at: number
-  body: Buffer | undefined
+  /** The answer last stored: served until `expiresAt`, then kept (see `keepMs`) or dropped. */
+  answer: R | undefined
+  /** Accounted bytes of `answer`; 0 without one. */
+  bytes: number
+  expiresAt: number
+  /** When the key was last loaded upstream. */
+  loadedAt: number
+  /** When it was last loaded, joined in flight or answered from the store. */
+  usedAt: number
+  /** Asked for more than once: loaded again within two TTLs, joined in flight or answered from the store. */
+  repeated: boolean
+  /** Used since an eviction pass last went by: spared once more. */
+  spared: boolean
+  flight: Flight<R> | undefined
 }
 
 interface Flight<R> {
-  readonly credentialId: string
   readonly promise: Promise<R>
   /** Asked for again: by a request that joined it, or loaded before within two TTLs. */
   wanted: boolean
@@ -62,37 +79,36 @@ export function isCacheable(response: CachedResponse): boolean {
 
 /**
  * Requests are told apart by credential, method and raw URL (path and query exactly as received): two
- * credentials never share an entry or a request in flight. A credential's `invalidate` drops its stored answers
+ * credentials never share an entry or a request in flight. A credential's `invalidate` expires its stored answers
  * and detaches its requests in flight, whose answers then reach only the callers already waiting for them.
  *
- * Size is capped by entries and bytes. Eviction takes the oldest stored answer first, which, with one TTL for
- * all, is also the one closest to expiring. Past `admitAllUpTo` answers stored per TTL, only wanted reads are
- * stored (see the option).
+ * Size is capped by keys and bytes; eviction takes the key remembered longest first, sparing once a key used since
+ * the last pass. Past `admitAllUpTo` answers stored per TTL, only wanted reads are stored (see the option). Stale
+ * answers of keys asked for only once are dropped, and such keys forgotten after two TTLs, as answers are stored.
  */
 export class UpstreamCache<R extends CachedResponse = CachedResponse> {
   readonly #ttlMs: number
   readonly #maxEntries: number
   readonly #maxBytes: number
   readonly #admitAllUpTo: number
+  readonly #keepMs: number
   readonly #now: () => number
-  /** In insertion order, which is expiry order. */
-  readonly #entries = new Map<string, Entry<R>>()
-  readonly #flights = new Map<string, Flight<R>>()
+  /** In the order keys were first remembered (or last spared). */
+  readonly #slots = new Map<string, Slot<R>>()
   #bytes = 0
-  /**
-   * When each key was last loaded upstream, oldest first, kept for two TTLs and at most maxEntries keys, with the
-   * body last stored for it.
-   */
-  readonly #loads = new Map<string, Load>()
+  #held = 0
+  #inFlight = 0
   /** Answers stored since `#windowStart`; a window lasts one TTL. */
   #windowStores = 0
   #windowStart = Number.NEGATIVE_INFINITY
+  #nextSweep = Number.NEGATIVE_INFINITY
 
   constructor(options: UpstreamCacheOptions) {
     this.#ttlMs = options.ttlMs
     this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
     this.#admitAllUpTo = options.admitAllUpTo ?? DEFAULT_ADMIT_ALL_UP_TO
+    this.#keepMs = options.keepMs ?? DEFAULT_KEEP_MS
     this.#now = options.now ?? (() => performance.now())
   }
 
@@ -102,12 +118,23 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
    */
   answer(credentialId: string, method: string, url: string, load: () => Promise<R>): R | Promise<R> {
     const key = keyOf(credentialId, method, url)
-    return this.#fresh(key) ?? this.#share(key, credentialId, load)
+    const slot = this.#slots.get(key)
+    if (slot?.answer !== undefined) {
+      const now = this.#now()
+      if (now < slot.expiresAt) {
+        slot.usedAt = now
+        slot.repeated = true
+        slot.spared = true
+        return slot.answer
+      }
+    }
+    return this.#share(key, slot, credentialId, load)
   }
 
   /** A stored answer that is still fresh, or undefined. */
   fresh(credentialId: string, method: string, url: string): R | undefined {
-    return this.#fresh(keyOf(credentialId, method, url))
+    const slot = this.#slots.get(keyOf(credentialId, method, url))
+    return slot?.answer !== undefined && this.#now() < slot.expiresAt ? slot.answer : undefined
   }
 
   /**
@@ -116,118 +143,190 @@ export class UpstreamCache<R extends CachedResponse = CachedResponse> {
    * every caller waiting for it and is never stored.
    */
   share(credentialId: string, method: string, url: string, load: () => Promise<R>): Promise<R> {
-    return this.#share(keyOf(credentialId, method, url), credentialId, load)
+    const key = keyOf(credentialId, method, url)
+    return this.#share(key, this.#slots.get(key), credentialId, load)
   }
 
-  #fresh(key: string): R | undefined {
-    const entry = this.#entries.get(key)
-    if (entry === undefined) return undefined
-    if (this.#now() < entry.expiresAt) return entry.response
-    this.#remove(key, entry)
-    return undefined
-  }
-
-  #share(key: string, credentialId: string, load: () => Promise<R>): Promise<R> {
-    const inFlight = this.#flights.get(key)
-    if (inFlight !== undefined) {
-      inFlight.wanted = true
-      return inFlight.promise
+  /** Expires every stored answer of a credential and detaches its requests in flight (after a mutation). */
+  invalidate(credentialId: string): void {
+    for (const slot of this.#slots.values()) {
+      if (slot.credentialId !== credentialId) continue
+      // Kept, stale: an answer loaded after the mutation is still recognised when it is the same.
+      slot.expiresAt = Number.NEGATIVE_INFINITY
+      this.#detach(slot)
     }
-    const loadedBefore = this.#noteLoad(key)
+  }
+
+  /** Answers held (fresh, or stale and kept) and their accounted bytes; requests in flight. */
+  get stats(): { entries: number; bytes: number; inFlight: number } {
+    return { entries: this.#held, bytes: this.#bytes, inFlight: this.#inFlight }
+  }
+
+  #share(key: string, found: Slot<R> | undefined, credentialId: string, load: () => Promise<R>): Promise<R> {
+    const now = this.#now()
+    if (found?.flight !== undefined) {
+      found.flight.wanted = true
+      found.repeated = true
+      found.spared = true
+      found.usedAt = now
+      return found.flight.promise
+    }
     let started: Promise<R>
     try {
       started = load()
     } catch (error) {
       started = Promise.reject(error)
     }
+    let slot = found
+    const loadedBefore = slot !== undefined && this.#ttlMs > 0 && now - slot.loadedAt < 2 * this.#ttlMs
+    if (slot === undefined) {
+      slot = {
+        credentialId,
+        answer: undefined,
+        bytes: 0,
+        expiresAt: Number.NEGATIVE_INFINITY,
+        loadedAt: now,
+        usedAt: now,
+        repeated: false,
+        spared: false,
+        flight: undefined,
+      }
+      this.#slots.set(key, slot)
+    } else {
+      slot.loadedAt = now
+      slot.usedAt = now
+      if (loadedBefore) {
+        slot.repeated = true
+        slot.spared = true
+      }
+    }
+    const held = slot
     const flight: Flight<R> = {
-      credentialId,
       wanted: loadedBefore,
       promise: started.then(
         (response) => {
-          if (this.#flights.get(key) === flight) {
-            this.#flights.delete(key)
-            if (isCacheable(response) && this.#admits(flight)) this.#store(key, credentialId, response)
-          }
-          return response
+          if (held.flight !== flight) return response
+          this.#detach(held)
+          return this.#arrived(key, held, response, flight.wanted)
         },
         (error: unknown) => {
-          if (this.#flights.get(key) === flight) this.#flights.delete(key)
+          if (held.flight === flight) {
+            this.#detach(held)
+            this.#arrived(key, held, undefined, false)
+          }
           throw error
         },
       ),
     }
-    this.#flights.set(key, flight)
+    held.flight = flight
+    this.#inFlight++
+    // Over the cap of keys: a slot in flight is never evicted, so this one stays.
+    if (this.#slots.size > this.#maxEntries) this.#fit()
     return flight.promise
   }
 
-  /** Forgets every stored answer of a credential and detaches its requests in flight (after a mutation). */
-  invalidate(credentialId: string): void {
-    for (const [key, entry] of this.#entries) {
-      if (entry.credentialId === credentialId) this.#remove(key, entry)
-    }
-    for (const [key, flight] of this.#flights) {
-      if (flight.credentialId === credentialId) this.#flights.delete(key)
-    }
+  #detach(slot: Slot<R>): void {
+    if (slot.flight === undefined) return
+    slot.flight = undefined
+    this.#inFlight--
   }
 
-  /** Stored answers (fresh or not yet evicted) and their accounted bytes; requests in flight. */
-  get stats(): { entries: number; bytes: number; inFlight: number } {
-    return { entries: this.#entries.size, bytes: this.#bytes, inFlight: this.#flights.size }
-  }
-
-  /** Records a load of `key`; true when it was loaded before within two TTLs. */
-  #noteLoad(key: string): boolean {
-    if (this.#ttlMs <= 0) return false
+  /**
+   * The answer of a load (undefined for a rejection) reached the slot it was started for. Returns the answer for
+   * the waiting requests: the one held when it is the same, so that the new copy is dropped at once.
+   */
+  #arrived<A extends R | undefined>(key: string, slot: Slot<R>, response: A, wanted: boolean): A | R {
+    if (this.#ttlMs <= 0) {
+      // Nothing is stored, so nothing is worth remembering once the load is over.
+      if (this.#slots.get(key) === slot) this.#slots.delete(key)
+      return response
+    }
+    if (response === undefined || !isCacheable(response)) return response
     const now = this.#now()
-    const last = this.#loads.get(key)
-    this.#loads.delete(key)
-    this.#loads.set(key, { at: now, body: last?.body })
-    for (const [oldestKey, { at }] of this.#loads) {
-      if (this.#loads.size <= this.#maxEntries && now - at < 2 * this.#ttlMs) break
-      this.#loads.delete(oldestKey)
+    this.#sweep(now)
+    const held = slot.answer
+    if (held !== undefined && sameAnswer(held, response)) {
+      slot.expiresAt = now + this.#ttlMs
+      return held
     }
-    return last !== undefined && now - last.at < 2 * this.#ttlMs
+    // A changed answer: what was held is out of date either way.
+    this.#release(slot)
+    if (!(wanted || this.#admitsAnother(now))) return response
+    const bytes = response.body.length + key.length + ENTRY_OVERHEAD_BYTES
+    if (bytes > this.#maxBytes || this.#slots.get(key) !== slot) return response
+    slot.answer = response
+    slot.bytes = bytes
+    slot.expiresAt = now + this.#ttlMs
+    this.#bytes += bytes
+    this.#held++
+    this.#windowStores++
+    if (this.#bytes > this.#maxBytes) this.#fit()
+    return response
   }
 
-  /** Whether an arriving answer is stored: always while few are, else only when its read is wanted again. */
-  #admits(flight: Flight<R>): boolean {
-    const now = this.#now()
+  /** Whether one more answer not wanted again is stored: only while few were stored in this TTL. */
+  #admitsAnother(now: number): boolean {
     if (now - this.#windowStart >= this.#ttlMs) {
       this.#windowStart = now
       this.#windowStores = 0
     }
-    return flight.wanted || this.#windowStores < this.#admitAllUpTo
+    return this.#windowStores < this.#admitAllUpTo
   }
 
-  #store(key: string, credentialId: string, response: R): void {
-    if (this.#ttlMs <= 0) return
-    const bytes = response.body.length + key.length + ENTRY_OVERHEAD_BYTES
-    if (bytes > this.#maxBytes) return
-    const previous = this.#entries.get(key)
-    if (previous !== undefined) this.#remove(key, previous)
-    const now = this.#now()
-    // An answer that has not changed since the one stored before keeps the bytes already held, long since
-    // promoted to the old generation, and its fresh copy dies young. Polled answers mostly do not change, so
-    // storing them leaves no old-generation garbage (bodies outside the heap) waiting for a full collection.
-    const load = this.#loads.get(key)
-    const body = load?.body?.equals(response.body) ? load.body : response.body
-    if (load !== undefined) load.body = body
-    const kept = body === response.body ? response : { ...response, body }
-    this.#entries.set(key, { credentialId, response: kept, expiresAt: now + this.#ttlMs, bytes })
-    this.#bytes += bytes
-    this.#windowStores++
-    for (const [oldestKey, oldest] of this.#entries) {
-      const over = this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes
-      if (!over && oldest.expiresAt > now) break
-      this.#remove(oldestKey, oldest)
+  /**
+   * At most once per TTL, as answers are stored: drops the stale answers of keys asked for only once and forgets
+   * such keys after two TTLs, and keys asked for more than once after `keepMs` unused.
+   */
+  #sweep(now: number): void {
+    if (now < this.#nextSweep) return
+    this.#nextSweep = now + this.#ttlMs
+    for (const [key, slot] of this.#slots) {
+      if (slot.flight !== undefined || now < slot.expiresAt) continue
+      const forgetAfter = slot.repeated ? Math.max(this.#keepMs, 2 * this.#ttlMs) : 2 * this.#ttlMs
+      if (now - slot.usedAt >= forgetAfter) this.#forget(key, slot)
+      else if (!slot.repeated) this.#release(slot)
     }
   }
 
-  #remove(key: string, entry: Entry<R>): void {
-    this.#entries.delete(key)
-    this.#bytes -= entry.bytes
+  /** Evicts until within the caps: the key remembered longest first, sparing once a key used since last time. */
+  #fit(): void {
+    let steps = 2 * this.#slots.size
+    for (const [key, slot] of this.#slots) {
+      if (this.#slots.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) return
+      if (steps-- <= 0) return
+      if (slot.flight !== undefined) continue
+      if (slot.spared) {
+        slot.spared = false
+        this.#slots.delete(key)
+        this.#slots.set(key, slot)
+      } else {
+        this.#forget(key, slot)
+      }
+    }
   }
+
+  #release(slot: Slot<R>): void {
+    if (slot.answer === undefined) return
+    this.#bytes -= slot.bytes
+    this.#held--
+    slot.answer = undefined
+    slot.bytes = 0
+    slot.expiresAt = Number.NEGATIVE_INFINITY
+  }
+
+  #forget(key: string, slot: Slot<R>): void {
+    this.#release(slot)
+    this.#slots.delete(key)
+  }
+}
+
+/** Same status, headers and body bytes: the held answer can stand for the new one. */
+function sameAnswer(held: CachedResponse, fresh: CachedResponse): boolean {
+  if (held.status !== fresh.status || !held.body.equals(fresh.body)) return false
+  const names = Object.keys(fresh.headers)
+  if (names.length !== Object.keys(held.headers).length) return false
+  for (const name of names) if (held.headers[name] !== fresh.headers[name]) return false
+  return true
 }
 
 /** Credential ids never contain a line break, and neither does a request target that Node accepted. */
