@@ -112,8 +112,9 @@ describe('loadConfig in sign-in mode', () => {
     expect(config.upstream).toMatchObject({
       mode: 'signin',
       url: 'http://127.0.0.1:4010/v1',
-      session: { ttlMs: 12 * 3_600_000 },
+      session: { ttlMs: 12 * 3_600_000, attemptsPerMinute: 10 },
     })
+    expect(signin({ SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }).upstream).toMatchObject({ session: { attemptsPerMinute: 0 } })
     expect(config.upstream.mode === 'signin' && config.upstream.session.secret.reveal()).toBe(SECRET)
     expect(config.trustProxy).toBe(false)
     expect(config.warnings).toEqual([])
@@ -164,6 +165,8 @@ describe('loadConfig in sign-in mode', () => {
       /unset PAPERSPACE_API_KEY/,
     ],
     [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '0' }, /SESSION_TTL_HOURS/],
+    [{ PAPERSPACE_AUTH: 'signin', SIGN_IN_ATTEMPTS_PER_MINUTE: 'ten' }, /SIGN_IN_ATTEMPTS_PER_MINUTE/],
+    [{ PAPERSPACE_AUTH: 'signin', SIGN_IN_ATTEMPTS_PER_MINUTE: '-1' }, /SIGN_IN_ATTEMPTS_PER_MINUTE/],
     [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '-1' }, /SESSION_TTL_HOURS/],
     [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '721' }, /SESSION_TTL_HOURS/],
     [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: 'a day' }, /SESSION_TTL_HOURS/],

@@ -32,15 +32,21 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 
 export const DEFAULT_API_URL = 'https://api.paperspace.com/v1'
 export const DEFAULT_SESSION_TTL_HOURS = 12
+/** Sign-in attempts per client address and minute (SIGN_IN_ATTEMPTS_PER_MINUTE); 0 turns the limit off. */
+export const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 /** Bytes of a SESSION_SECRET, at least; the cookie key is derived from it (session.ts). */
 export const MIN_SESSION_SECRET_BYTES = 32
 const MAX_SESSION_TTL_HOURS = 720
 const AUTH_MODES = ['server-key', 'signin'] as const
 
-/** Signed-in sessions: the secret that seals their cookies, and how long one lasts after signing in. */
+/**
+ * Signed-in sessions: the secret that seals their cookies, how long one lasts after signing in, and how many
+ * sign-in attempts a client address may make per minute (0: no limit).
+ */
 export interface SessionConfig {
   secret: Secret
   ttlMs: number
+  attemptsPerMinute: number
 }
 
 /**
@@ -136,7 +142,8 @@ export function loadConfig(env: Env): Config {
         'PAPERSPACE_AUTH=signin uses the key each admin signs in with: unset PAPERSPACE_API_KEY (no server key).',
       )
     }
-    const session = parseSession(read, problems, warnings)
+    const attempts = integer('SIGN_IN_ATTEMPTS_PER_MINUTE', DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE, 0, 100_000)
+    const session = parseSession(read, problems, warnings, attempts)
     const url = parseApiUrl(apiUrlRaw ?? DEFAULT_API_URL, problems)
     if (url && session) {
       upstream = { mode: 'signin', url, session }
@@ -193,6 +200,7 @@ function parseSession(
   read: (name: string) => string | undefined,
   problems: string[],
   warnings: string[],
+  attemptsPerMinute: number,
 ): SessionConfig | undefined {
   const ttlRaw = read('SESSION_TTL_HOURS')
   let ttlHours = DEFAULT_SESSION_TTL_HOURS
@@ -214,7 +222,7 @@ function parseSession(
       'SESSION_SECRET is not set: made one up for this run. Everyone is signed out when the server restarts, ' +
         "and replicas do not accept each other's sessions. Set SESSION_SECRET (e.g. `openssl rand -base64 48`).",
     )
-    return { secret: new Secret(randomBytes(MIN_SESSION_SECRET_BYTES).toString('base64url')), ttlMs }
+    return { secret: new Secret(randomBytes(MIN_SESSION_SECRET_BYTES).toString('base64url')), ttlMs, attemptsPerMinute }
   }
   const bytes = Buffer.byteLength(secret)
   if (bytes < MIN_SESSION_SECRET_BYTES) {
@@ -225,7 +233,7 @@ function parseSession(
     )
     return undefined
   }
-  return { secret: new Secret(secret), ttlMs }
+  return { secret: new Secret(secret), ttlMs, attemptsPerMinute }
 }
 
 /** `true`/`1`/`yes`, `false`/`0`/`no`, or a comma-separated list of IP addresses and CIDR ranges. */

@@ -52,6 +52,9 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendError(reply, 400, 'BAD_JSON', 'The request body is not valid JSON.')
+    // @fastify/rate-limit's refusal of a sign-in, with the message built in session.ts; Retry-After is already set.
+    case 'RATE_LIMITED':
+      return sendError(reply, 429, 'RATE_LIMITED', error.message)
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) {

@@ -68,7 +68,8 @@ let clock = Date.now()
 
 beforeAll(async () => {
   upstream = await startUpstream()
-  app = await startSignin(upstream, { UPSTREAM_TIMEOUT_MS: '300' }, () => clock)
+  // Far more sign-ins than an admin makes: the limit has its own tests below.
+  app = await startSignin(upstream, { UPSTREAM_TIMEOUT_MS: '300', SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, () => clock)
 })
 afterAll(async () => {
   await app.close()
@@ -474,6 +475,52 @@ describe('over https (a TLS-terminating proxy and TRUST_PROXY)', () => {
     expect(response.status).toBe(204)
     expect(sessionCookie(response).attributes).not.toContain('Secure')
     expect(response.headers).not.toHaveProperty('strict-transport-security')
+  })
+})
+
+describe('sign-in attempts', () => {
+  it('are limited per client address: the 11th in a minute answers 429 RATE_LIMITED without calling upstream', async () => {
+    const limited = await startSignin(upstream)
+    try {
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        expect((await signIn(limited, `k-wrong-${attempt}`)).status).toBe(401)
+      }
+      expect(upstream.seen).toHaveLength(10)
+      const refused = await signIn(limited, TEST_KEY)
+      expect(refused.status).toBe(429)
+      expect(refused.json()).toEqual({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(
+          /^Too many sign-in attempts from this address\. Try again in (?:\d+ seconds?|1 minute)\.$/,
+        ),
+      })
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0)
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60)
+      expect(refused.headers).not.toHaveProperty('set-cookie')
+      expect(upstream.seen).toHaveLength(10)
+      // Other routes are not limited.
+      expect((await send(limited, '/api/meta')).status).toBe(200)
+    } finally {
+      await limited.close()
+    }
+  })
+
+  it('refused by the CSRF guard do not count', async () => {
+    const limited = await startSignin(upstream, { SIGN_IN_ATTEMPTS_PER_MINUTE: '1' })
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const crossSite = await send(limited, '/auth/session', {
+          method: 'POST',
+          headers: { ...json, origin: 'https://evil.example' },
+          body: JSON.stringify({ apiKey: TEST_KEY }),
+        })
+        expect(crossSite.status).toBe(403)
+      }
+      expect((await signIn(limited, TEST_KEY)).status).toBe(204)
+      expect((await signIn(limited, TEST_KEY)).status).toBe(429)
+    } finally {
+      await limited.close()
+    }
   })
 })
 

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto'
+import fastifyRateLimit from '@fastify/rate-limit'
 import secureSession from '@fastify/secure-session'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionConfig } from './config'
@@ -91,10 +92,23 @@ export async function registerSessions(app: FastifyInstance, options: SessionOpt
     if (request.protocol === 'https') request.session.options({ secure: true })
   }
 
-  // Sign in: JSON only (text/plain, forms and other simple types answer 415), at most 4 KiB.
+  // Sign in: JSON only (text/plain, forms and other simple types answer 415), at most 4 KiB. Each attempt costs an
+  // upstream call, so a client address (the proxy's X-Forwarded-For with TRUST_PROXY) gets at most
+  // `attemptsPerMinute`, counted before the body is read: a script cannot use the server to try keys. Each process
+  // counts on its own, so behind several replicas the limit is per replica.
+  const { attemptsPerMinute } = options.session
   await app.register(async (scope) => {
+    await scope.register(fastifyRateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: context.statusCode,
+        code: 'RATE_LIMITED',
+        message: `Too many sign-in attempts from this address. Try again in ${context.after}.`,
+      }),
+    })
     scope.removeContentTypeParser('text/plain')
-    scope.post('/auth/session', { bodyLimit: AUTH_BODY_LIMIT }, async (request, reply) => {
+    const rateLimit = attemptsPerMinute > 0 && { max: attemptsPerMinute, timeWindow: 60_000 }
+    scope.post('/auth/session', { bodyLimit: AUTH_BODY_LIMIT, config: { rateLimit } }, async (request, reply) => {
       const body = request.body
       if (body === undefined) {
         return sendError(
