@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { API_HEADERS } from './security-headers'
 import { call, startApp, startUpstream, TEST_KEY, type TestApp, type TestUpstream } from './test-support'
 
 const INDEX = '<!doctype html><html><head><script type="module" src="/assets/app-3f2a1b.js"></script></head></html>'
+const BIG = `export const rows = [${'"row",'.repeat(2_000)}]\n`
 const html = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
 
 const EXPECTED_CSP =
@@ -22,6 +24,10 @@ beforeAll(async () => {
   mkdirSync(join(staticDir, 'assets'))
   writeFileSync(join(staticDir, 'index.html'), INDEX)
   writeFileSync(join(staticDir, 'assets', 'app-3f2a1b.js'), 'console.log("app")\n')
+  // As the build writes them (vite.config.ts) for larger files.
+  writeFileSync(join(staticDir, 'assets', 'big-9c8d7e.js'), BIG)
+  writeFileSync(join(staticDir, 'assets', 'big-9c8d7e.js.br'), brotliCompressSync(BIG))
+  writeFileSync(join(staticDir, 'assets', 'big-9c8d7e.js.gz'), gzipSync(BIG))
   writeFileSync(join(staticDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>')
   writeFileSync(join(staticDir, '.env'), `PAPERSPACE_API_KEY=${TEST_KEY}`)
   upstream = await startUpstream()
@@ -65,6 +71,21 @@ describe('the built SPA', () => {
     expect(response.status).toBe(200)
     expect(response.headers['content-type']).toMatch(/javascript/)
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+  })
+
+  it.each([
+    ['br, gzip', 'br', brotliCompressSync(BIG).length],
+    ['gzip, deflate', 'gzip', gzipSync(BIG).length],
+    ['identity', undefined, BIG.length],
+  ])('sends the file compressed at build time to a client that accepts %s', async (accepted, encoding, length) => {
+    const response = await get('/assets/big-9c8d7e.js', { 'accept-encoding': accepted })
+    expect(response.status).toBe(200)
+    expect(response.headers['content-type']).toMatch(/javascript/)
+    expect(response.headers['content-encoding']).toBe(encoding)
+    expect(response.headers.vary).toMatch(/accept-encoding/i)
+    expect(Number(response.headers['content-length'])).toBe(length)
+    expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+    if (encoding === undefined) expect(response.text).toBe(BIG)
   })
 
   it('revalidates other files', async () => {

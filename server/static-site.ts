@@ -17,6 +17,8 @@ export async function registerStaticSite(app: FastifyInstance, staticDir: string
     cacheControl: false,
     // The folder may not exist yet (`npm run build` not run); files are looked up per request.
     suppressWarning: true,
+    // The build writes .br and .gz beside its text files (vite.config.ts): sent to browsers that accept them.
+    preCompressed: true,
     setHeaders(reply, path) {
       reply.header('cache-control', path.startsWith(assetsDir) ? IMMUTABLE : 'no-cache')
     },
