@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto'
 import { inspect } from 'node:util'
 import { describe, expect, it, vi } from 'vitest'
-import { ConfigError, DEFAULT_API_URL, DEFAULT_STATIC_DIR, loadConfig, Secret } from './config'
+import { ConfigError, DEFAULT_API_URL, DEFAULT_STATIC_DIR, loadConfig, Secret, secretProblem } from './config'
 import { printWarnings } from './main'
 
 const KEY = 'k-secret-value-42'
@@ -98,7 +99,7 @@ describe('loadConfig', () => {
 })
 
 describe('loadConfig in sign-in mode', () => {
-  const SECRET = 's'.repeat(32)
+  const SECRET = 'MXmLrUleAmIbiJg/5+noHU/2Dm0lMMAzxgBWNkgUd+Ytq8gP'
   const signin = (env: Record<string, string> = {}) =>
     loadConfig({
       PAPERSPACE_AUTH: 'signin',
@@ -150,20 +151,34 @@ describe('loadConfig in sign-in mode', () => {
     }
   })
 
-  it('refuses a SESSION_SECRET under 32 bytes without printing it', () => {
-    const message = problemsOf({ PAPERSPACE_AUTH: 'signin', SESSION_SECRET: 'short-secret-value' })
-    expect(message).toMatch(/SESSION_SECRET must be at least 32 bytes \(it has 18\)/)
-    expect(message).not.toContain('short-secret-value')
-    // 32 bytes counted in UTF-8: 16 two-byte characters are enough.
-    expect(signin({ SESSION_SECRET: 'é'.repeat(16) }).upstream.mode).toBe('signin')
+  it.each([
+    ['short-secret-value', /must be at least 32 random bytes/],
+    ['c2hvcnQtc2VjcmV0LXZhbHVl', /must be at least 32 random bytes \(it holds 18\)/],
+    ['correct horse battery staple, correct horse battery staple', /a passphrase is not enough/],
+    ['ab'.repeat(40), /repeated pattern/],
+    ['thisisthesessionsecretofourfleetdashboardandnothingelse', /does not look random|looks like words/],
+    ['THISISTHESESSIONSECRETOFOURFLEETDASHBOARDANDNOTHINGELSE', /does not look random|looks like words/],
+  ])('refuses the SESSION_SECRET %j without printing it, and says how to make one', (secret, problem) => {
+    const message = problemsOf({ PAPERSPACE_AUTH: 'signin', SESSION_SECRET: secret })
+    expect(message).toMatch(problem)
+    expect(message).toMatch(/npm run secret/)
+    expect(message).not.toContain(secret)
+  })
+
+  it('accepts 32 random bytes or more written as hex, base64 or base64url', () => {
+    for (const secret of [
+      randomBytes(32).toString('hex'),
+      randomBytes(32).toString('base64'),
+      randomBytes(48).toString('base64url'),
+    ]) {
+      expect(secretProblem(secret)).toBeNull()
+      expect(signin({ SESSION_SECRET: secret }).upstream.mode).toBe('signin')
+    }
   })
 
   it.each([
     [{ PAPERSPACE_AUTH: 'oauth' }, /PAPERSPACE_AUTH must be one of server-key, signin/],
-    [
-      { PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_KEY: KEY, SESSION_SECRET: 's'.repeat(32) },
-      /unset PAPERSPACE_API_KEY/,
-    ],
+    [{ PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_KEY: KEY, SESSION_SECRET: SECRET }, /unset PAPERSPACE_API_KEY/],
     [{ PAPERSPACE_AUTH: 'signin', SESSION_TTL_HOURS: '0' }, /SESSION_TTL_HOURS/],
     [{ PAPERSPACE_AUTH: 'signin', SIGN_IN_ATTEMPTS_PER_MINUTE: 'ten' }, /SIGN_IN_ATTEMPTS_PER_MINUTE/],
     [{ PAPERSPACE_AUTH: 'signin', SIGN_IN_ATTEMPTS_PER_MINUTE: '-1' }, /SIGN_IN_ATTEMPTS_PER_MINUTE/],

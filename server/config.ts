@@ -3,6 +3,7 @@ import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { inspect } from 'node:util'
 import { type SimulatorOptions, simulatorOptionsFromEnv } from './simulator/simulator'
+import { type StoreLocation, storeLocationFrom } from './store/open'
 
 /**
  * Holds the Paperspace key. It only gives its value to `reveal()`; printing, logging or serialising
@@ -37,6 +38,7 @@ export const DEFAULT_SIGN_IN_ATTEMPTS_PER_MINUTE = 10
 /** Bytes of a SESSION_SECRET, at least; the cookie key is derived from it (session.ts). */
 export const MIN_SESSION_SECRET_BYTES = 32
 const MAX_SESSION_TTL_HOURS = 720
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365
 const AUTH_MODES = ['server-key', 'signin'] as const
 
 /**
@@ -75,6 +77,15 @@ export interface Config {
   /** Built SPA to serve; `null` serves the API only (development, where Vite serves the app). */
   staticDir: string | null
   logLevel: LogLevel
+  /** The server's memory: audit, sessions (DATABASE_URL, DATA_DIR). */
+  store: StoreLocation
+  /** Audit entries older than this are pruned (AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number
+  /**
+   * A header set by a trusted SSO proxy (oauth2-proxy's X-Forwarded-Email, say) that names the person behind it
+   * (TRUSTED_USER_HEADER, with TRUST_PROXY); lower case. Null when unset.
+   */
+  trustedUserHeader: string | null
   /** Problems that do not stop the server but must be shown loudly at startup. */
   warnings: string[]
 }
@@ -191,8 +202,39 @@ export function loadConfig(env: Env): Config {
     }
   }
 
-  if (problems.length > 0 || !upstream || !logLevel) throw new ConfigError(problems)
-  return { port, host, upstream, upstreamTimeoutMs, upstreamCacheMs, trustProxy, staticDir, logLevel, warnings }
+  const auditRetentionDays = integer('AUDIT_RETENTION_DAYS', DEFAULT_AUDIT_RETENTION_DAYS, 1, 36_500)
+  const store = parseStore(read, problems, upstream?.mode === 'demo')
+  const trustedUserHeader = read('TRUSTED_USER_HEADER')?.toLowerCase() ?? null
+  if (trustedUserHeader !== null) {
+    if (!/^[a-z0-9-]{1,100}$/.test(trustedUserHeader)) {
+      problems.push(`TRUSTED_USER_HEADER must be a header name such as X-Forwarded-Email (got "${trustedUserHeader}").`)
+    } else if (trustProxy === false) {
+      problems.push(
+        'TRUSTED_USER_HEADER is set but TRUST_PROXY is not: a header naming the person is only believed from a ' +
+          'trusted proxy. Set TRUST_PROXY to the SSO proxy (true, or its addresses).',
+      )
+    } else if (auth === 'signin') {
+      warnings.push(
+        'TRUSTED_USER_HEADER is ignored in sign-in mode: each admin is known by the key they signed in with.',
+      )
+    }
+  }
+
+  if (problems.length > 0 || !upstream || !logLevel || !store) throw new ConfigError(problems)
+  return {
+    port,
+    host,
+    upstream,
+    upstreamTimeoutMs,
+    upstreamCacheMs,
+    trustProxy,
+    staticDir,
+    logLevel,
+    store,
+    auditRetentionDays,
+    trustedUserHeader: auth === 'signin' ? null : trustedUserHeader,
+    warnings,
+  }
 }
 
 /** SESSION_SECRET (made up for this run when missing, with a warning) and SESSION_TTL_HOURS. */
@@ -224,16 +266,71 @@ function parseSession(
     )
     return { secret: new Secret(randomBytes(MIN_SESSION_SECRET_BYTES).toString('base64url')), ttlMs, attemptsPerMinute }
   }
-  const bytes = Buffer.byteLength(secret)
-  if (bytes < MIN_SESSION_SECRET_BYTES) {
-    // Only its length is reported, never the value.
-    problems.push(
-      `SESSION_SECRET must be at least ${MIN_SESSION_SECRET_BYTES} bytes (it has ${bytes}); generate one with ` +
-        '`openssl rand -base64 48`.',
-    )
+  // Only what is wrong with it is reported, never the value.
+  const problem = secretProblem(secret)
+  if (problem !== null) {
+    problems.push(`SESSION_SECRET ${problem}; make one with \`npm run secret\` (or \`openssl rand -base64 48\`).`)
     return undefined
   }
   return { secret: new Secret(secret), ttlMs, attemptsPerMinute }
+}
+
+/**
+ * Why a SESSION_SECRET is not fit to seal sessions, or null. It must be at least 32 random bytes written as hex or
+ * base64: a passphrase, a short value or a repeated pattern is refused. Randomness is judged from the text itself
+ * (how many different characters, how evenly used, no repeating period, not all in one case), with thresholds that
+ * random output clears by a wide margin: of 400,000 random 32-byte secrets the least even carried 4.14 bits a
+ * character in base64 (3.9 needed) and 3.33 in hex (3.0 needed). A mixed-case passphrase can still pass: the
+ * README says to use `npm run secret`.
+ */
+export function secretProblem(secret: string): string | null {
+  const hex = /^[0-9a-fA-F]+$/.test(secret)
+  const base64 = !hex && /^[A-Za-z0-9+/_-]+={0,2}$/.test(secret)
+  if (!hex && !base64) return 'must be random bytes written as hex or base64 (a passphrase is not enough)'
+  const bytes = hex ? Math.floor(secret.length / 2) : Math.floor((secret.replace(/=+$/, '').length * 6) / 8)
+  if (bytes < MIN_SESSION_SECRET_BYTES) {
+    return `must be at least ${MIN_SESSION_SECRET_BYTES} random bytes (it holds ${bytes})`
+  }
+  const text = secret.replace(/=+$/, '')
+  for (let period = 1; period <= text.length / 2; period++) {
+    if (text.slice(period) === text.slice(0, text.length - period)) return 'is a repeated pattern, not random bytes'
+  }
+  const counts = new Map<string, number>()
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1)
+  let bits = 0
+  for (const count of counts.values()) bits -= (count / text.length) * Math.log2(count / text.length)
+  if (bits < (hex ? 3 : 3.9)) return 'does not look random (too few different characters, or too unevenly used)'
+  // Random base64 is about 40% lower case, 40% upper case and 20% digits and signs; text in one case is words.
+  if (!hex) {
+    const share = (pattern: RegExp) => (text.match(pattern)?.length ?? 0) / text.length
+    if (Math.max(share(/[a-z]/g), share(/[A-Z]/g), share(/[^A-Za-z]/g)) > 0.9) {
+      return 'looks like words, not random bytes'
+    }
+  }
+  return null
+}
+
+/** DATABASE_URL (PostgreSQL) or DATA_DIR (SQLite); undefined when invalid (reported in `problems`). */
+function parseStore(
+  read: (name: string) => string | undefined,
+  problems: string[],
+  demo: boolean,
+): StoreLocation | undefined {
+  const databaseUrl = read('DATABASE_URL')
+  if (databaseUrl !== undefined) {
+    let url: URL | undefined
+    try {
+      url = new URL(databaseUrl)
+    } catch {
+      // Reported below.
+    }
+    if (url === undefined || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+      // Never echoed: it may hold a password.
+      problems.push('DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/fleet.')
+      return undefined
+    }
+  }
+  return storeLocationFrom({ databaseUrl, dataDir: read('DATA_DIR'), demo })
 }
 
 /** `true`/`1`/`yes`, `false`/`0`/`no`, or a comma-separated list of IP addresses and CIDR ranges. */

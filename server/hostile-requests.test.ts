@@ -907,7 +907,7 @@ beforeAll(async () => {
     ...common,
     PAPERSPACE_AUTH: 'signin',
     PAPERSPACE_API_URL: upstream.url,
-    SESSION_SECRET: 'hostile-test-session-secret-32-bytes+',
+    SESSION_SECRET: 'zpZKFY0f5CY3Tj74MX9eEgvwysPiWW6ECwuUF5hLpMQC76ds',
     // Every crafted sign-in is checked on its own; the attempt limit has its own tests (session.test.ts).
     SIGN_IN_ATTEMPTS_PER_MINUTE: '0',
   })

@@ -200,7 +200,7 @@ describe('two admins signed in with different keys', () => {
     app = await startApp({
       PAPERSPACE_AUTH: 'signin',
       PAPERSPACE_API_URL: upstream.url,
-      SESSION_SECRET: 'a-test-session-secret-that-is-long-enough-0123456789',
+      SESSION_SECRET: 'uDV1rgkC6MUWgd7jsbZ16EG3K7qdeaP4I5TIDn/mfRPqtsyt',
     })
   })
   afterAll(async () => {

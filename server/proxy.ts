@@ -1,8 +1,6 @@
-import type { IncomingHttpHeaders } from 'node:http'
-import type { Readable } from 'node:stream'
-import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { type Dispatcher, Pool } from 'undici'
+import type { AuditTrail } from './audit-trail'
 import { credentialId } from './credentials'
 import { type ErrorCode, sendError } from './errors'
 import { methodsByPattern, type Operation, operations, toRoutePath } from './operations'
@@ -28,11 +26,13 @@ export interface ProxyOptions {
    * The API key for this request: the server's, or the signed-in admin's (session.ts); null when signed out,
    * which answers 401 SIGNED_OUT before the body is read.
    */
-  credentialFor(request: FastifyRequest): string | null
+  credentialFor(request: FastifyRequest): string | null | Promise<string | null>
   /** Every proxied call is answered within this time: 504 when the upstream has not answered by then. */
   timeoutMs: number
   /** How long a successful GET answer is reused for identical GETs with the same key (default 1000; 0: never). */
   cacheMs?: number
+  /** Records mutations and credential reads before they go upstream, and their outcome after. */
+  audit?: AuditTrail
 }
 
 /**
@@ -45,41 +45,28 @@ interface KeyedRequest {
   [UPSTREAM_KEY]?: string | null
 }
 
-/** What @fastify/reply-from hands to `onResponse` (its type declaration names the wrong type). */
-interface UpstreamResponse {
-  statusCode: number
-  headers: IncomingHttpHeaders
-  stream: Readable
-}
-
 /**
- * Registers `/api/v1/<path>` → `<upstreamUrl>/<path>` for exactly the contract's operations, with the server's
- * key, through @fastify/reply-from (one undici pool to the upstream origin, kept alive). Known paths called
- * with another method answer 405 with `Allow`; every other `/api` path answers 404. Neither reaches upstream.
- * GET operations are read whole and shared: see `createCachedReads`.
+ * Registers `/api/v1/<path>` → `<upstreamUrl>/<path>` for exactly the allowed operations, with the request's key,
+ * over one undici pool to the upstream origin (kept alive). Known paths called with another method answer 405 with
+ * `Allow`; every other `/api` path answers 404. Neither reaches upstream. GET operations are read whole and shared
+ * (`createCachedReads`); mutations are read whole too, so that their outcome can be audited and a cut or oversized
+ * answer becomes a 502 rather than a broken 200.
  */
 export async function registerProxy(app: FastifyInstance, options: ProxyOptions): Promise<void> {
   const upstream = new URL(options.upstreamUrl)
   const basePath = upstream.pathname.replace(/\/+$/, '')
-  const { timeoutMs } = options
+  const { timeoutMs, audit } = options
 
-  // One pool of kept-alive connections to the upstream origin, for reply-from (which destroys it on close) and
-  // for the cached reads alike.
   const pool = new Pool(upstream.origin, {
     connections: 128,
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
-    // reply-from turns certificate checks off by default; an API key must only ever go to the real host.
+    // An API key must only ever go to the real host.
     connect: { rejectUnauthorized: true, timeout: Math.min(timeoutMs, 10_000) },
   })
-  await app.register(replyFrom, {
-    base: upstream.origin,
-    undici: pool,
-    destroyAgent: true,
-    disableRequestLogging: true,
-  })
+  app.addHook('onClose', async () => pool.destroy())
 
   const requestHeaders = {
     accept: 'application/json',
@@ -90,45 +77,13 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
   // The key found for each request by `authorize`, for the upstream call's Authorization header.
   app.decorateRequest(UPSTREAM_KEY, null)
   const keyOf = (request: FastifyRequest) => (request as KeyedRequest)[UPSTREAM_KEY] ?? undefined
-  const authorization = (request: unknown) => `Bearer ${keyOf(request as FastifyRequest)}`
-  // Built from scratch: nothing the browser sent (Authorization, Cookie, Origin, Referer, X-Forwarded-*...)
-  // goes upstream. `headers.host` and the body headers are the ones reply-from computed for the upstream.
-  const headersWithoutBody = (request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
-    ...requestHeaders,
-    authorization: authorization(request),
-    host: headers.host,
-  })
-  const headersWithJsonBody = (request: unknown, headers: IncomingHttpHeaders): IncomingHttpHeaders => ({
-    ...requestHeaders,
-    authorization: authorization(request),
-    host: headers.host,
-    'content-type': 'application/json',
-    'content-length': headers['content-length'],
-  })
-
-  const onError = (reply: FastifyReply, { error }: { error: Error }): void => {
-    if ((error as { statusCode?: number }).statusCode === 504) {
-      sendError(reply, 504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
-    } else {
-      sendError(reply, 502, 'UPSTREAM_UNREACHABLE', 'The Paperspace API could not be reached.')
-    }
-  }
-
-  const fromOptions = (operation: Operation): FastifyReplyFromHooks => ({
-    rewriteRequestHeaders: operation.hasBody ? headersWithJsonBody : headersWithoutBody,
-    rewriteHeaders: pickResponseHeaders,
-    // reply-from declares these hooks for every kind of Fastify server (HTTP/2 too); this one is HTTP/1.
-    onResponse: onUpstreamResponse as unknown as FastifyReplyFromHooks['onResponse'],
-    onError: onError as unknown as FastifyReplyFromHooks['onError'],
-    retryDelay: retryStaleConnection,
-  })
 
   const sourceOf = (url: string): string => {
     const query = url.indexOf('?')
     return basePath + (query === -1 ? url.slice(API_PREFIX.length) : url.slice(API_PREFIX.length, query))
   }
 
-  // GET operations are answered through the upstream cache; mutations (through reply-from) clear it for their key.
+  // GET operations are answered through the upstream cache; mutations clear it for their key.
   const reads = createCachedReads({
     pool,
     basePath,
@@ -138,52 +93,87 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     keyFor: keyOf,
   })
 
-  // Hooks of the contract's operations only (the 404/405 fallbacks need no key). Before the body is read: the
+  // Hooks of the allowed operations only (the 404/405 fallbacks need no key). Before the body is read: the
   // request's key, or 401.
   const authorize = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    const key = options.credentialFor(request)
-    if (key === null) {
-      sendError(reply, 401, 'SIGNED_OUT', 'Sign in with your Paperspace API key.')
-      return
-    }
-    ;(request as KeyedRequest)[UPSTREAM_KEY] = key
-    done()
-  }
-  // Calls forwarded by reply-from, once the body is read: a deadline, so that the answer comes within `timeoutMs`
-  // even though undici checks its own timeouts only about once a second. Reads have their own (UpstreamRead).
-  const deadline = (_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    const timer = setTimeout(() => {
-      if (!reply.sent) {
-        sendError(reply, 504, 'UPSTREAM_TIMEOUT', `The Paperspace API did not answer within ${timeoutMs} ms.`)
+    const accept = (key: string | null) => {
+      if (key === null) {
+        sendError(reply, 401, 'SIGNED_OUT', 'Sign in with your Paperspace API key.')
+        return
       }
-    }, timeoutMs)
-    timer.unref()
-    reply.raw.once('close', () => clearTimeout(timer))
-    done()
+      ;(request as KeyedRequest)[UPSTREAM_KEY] = key
+      done()
+    }
+    const key = options.credentialFor(request)
+    if (key instanceof Promise) key.then(accept, done)
+    else accept(key)
   }
-  const forwardedHooks = { onRequest: authorize, preHandler: deadline }
+
+  /**
+   * Writes the audit entry (nothing goes upstream when the store cannot record it), then the upstream call, then
+   * its outcome, then the answer.
+   */
+  const forward = async (request: FastifyRequest, reply: FastifyReply, operation: Operation) => {
+    const handle = await beginAudit(request, reply, operation)
+    if (handle === false) return reply
+    reads.mutating(request, reply)
+    const key = keyOf(request)
+    const body = operation.hasBody ? JSON.stringify(request.body) : undefined
+    const answer = await callUpstream(pool, {
+      method: operation.method,
+      path: sourceOf(request.raw.url ?? '') + queryOf(request.raw.url ?? ''),
+      headers: {
+        ...requestHeaders,
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body,
+      timeoutMs,
+    })
+    await handle?.complete(answer)
+    sendAnswer(reply, answer)
+    return reply
+  }
+  const beginAudit = async (request: FastifyRequest, reply: FastifyReply, operation: Operation) => {
+    if (audit === undefined) return null
+    try {
+      return await audit.begin(request, operation.operationId)
+    } catch (error) {
+      request.log.error({ err: error }, 'could not write an audit entry')
+      sendError(
+        reply,
+        503,
+        'STORE_UNAVAILABLE',
+        "The audit trail can't be written right now, so nothing was sent to Paperspace. Try again shortly.",
+      )
+      return false
+    }
+  }
 
   // Bodies are parsed only where the contract has one: strictly JSON, at most 64 KiB.
   await app.register(async (scope) => {
     scope.removeContentTypeParser('text/plain')
     for (const operation of operations.filter((candidate) => candidate.hasBody)) {
-      const forward = fromOptions(operation)
       scope.route({
         method: operation.method,
         url: API_PREFIX + toRoutePath(operation.pattern),
         bodyLimit: BODY_LIMIT,
         logLevel: PROXY_ROUTE_LOG_LEVEL,
-        ...forwardedHooks,
+        onRequest: authorize,
         handler(request, reply) {
           const body = request.body
           if (body === undefined) {
-            sendError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as Content-Type: application/json.')
-          } else if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-            sendError(reply, 400, 'BAD_JSON', 'The request body must be a JSON object.')
-          } else {
-            reads.mutating(request, reply)
-            reply.from(sourceOf(request.raw.url ?? ''), forward)
+            return sendError(
+              reply,
+              415,
+              'UNSUPPORTED_MEDIA_TYPE',
+              'Send the request body as Content-Type: application/json.',
+            )
           }
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+            return sendError(reply, 400, 'BAD_JSON', 'The request body must be a JSON object.')
+          }
+          return forward(request, reply, operation)
         },
       })
     }
@@ -194,21 +184,24 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, ignoreBody)
     for (const operation of operations.filter((candidate) => !candidate.hasBody)) {
-      const forward = fromOptions(operation)
+      const audited = audit !== undefined && operation.method === 'GET' && operation.operationId in AUDITED_READS
       scope.route({
         method: operation.method,
         url: API_PREFIX + toRoutePath(operation.pattern),
         exposeHeadRoute: false,
         logLevel: PROXY_ROUTE_LOG_LEVEL,
-        ...(operation.method === 'GET'
-          ? { onRequest: authorize, handler: reads.read }
-          : {
-              ...forwardedHooks,
-              handler: (request: FastifyRequest, reply: FastifyReply) => {
-                reads.mutating(request, reply)
-                reply.from(sourceOf(request.raw.url ?? ''), forward)
-              },
-            }),
+        onRequest: authorize,
+        handler:
+          operation.method !== 'GET'
+            ? (request: FastifyRequest, reply: FastifyReply) => forward(request, reply, operation)
+            : audited
+              ? async (request: FastifyRequest, reply: FastifyReply) => {
+                  const handle = await beginAudit(request, reply, operation)
+                  if (handle === false) return reply
+                  reads.read(request, reply, (answer) => void handle?.complete(answer))
+                  return reply
+                }
+              : reads.read,
       })
     }
     for (const [pattern, methods] of methodsByPattern()) {
@@ -236,55 +229,17 @@ export async function registerProxy(app: FastifyInstance, options: ProxyOptions)
   })
 }
 
+/** Reads that hand out credentials: audited like the mutations. */
+const AUDITED_READS: Readonly<Record<string, true>> = { getMachineDesktop: true }
+
+function queryOf(url: string): string {
+  const query = url.indexOf('?')
+  return query === -1 ? '' : url.slice(query)
+}
+
 /** Drops a body the operation does not take; read by Fastify, so that more than 64 KiB still answers 413. */
 function ignoreBody(_request: FastifyRequest, _body: Buffer, done: (error: Error | null, body?: unknown) => void) {
   done(null, undefined)
-}
-
-function pickResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const picked: IncomingHttpHeaders = {}
-  for (const name of PASSED_RESPONSE_HEADERS) {
-    const value = headers[name]
-    if (value !== undefined) picked[name] = value
-  }
-  return picked
-}
-
-/**
- * Streams JSON answers (successes and the API's own JSON errors) straight through with their status. An answer
- * with a body that is not JSON (a WAF or load-balancer HTML page) is replaced by a 502 the app can understand.
- */
-function onUpstreamResponse(_request: FastifyRequest, reply: FastifyReply, response: UpstreamResponse): void {
-  const { statusCode, headers, stream } = response
-  // Already answered 504 by the deadline.
-  if (reply.sent) {
-    stream.destroy()
-    return
-  }
-  if (statusCode === 204 || statusCode === 304) {
-    stream.resume()
-    reply.send()
-    return
-  }
-  const type = headers['content-type']
-  if ((type !== undefined && JSON_TYPE.test(type)) || headers['content-length'] === '0') {
-    reply.send(stream)
-    return
-  }
-  stream.destroy()
-  reply.removeHeader('content-length')
-  reply.removeHeader('content-encoding')
-  sendError(reply, 502, 'UPSTREAM_BAD_RESPONSE', `The Paperspace API answered ${statusCode} without a JSON body.`)
-}
-
-/**
- * One quick retry of a GET whose kept-alive connection the upstream had just closed. Nothing else is retried:
- * reply-from would otherwise repeat GETs that got a 503 up to ten times, reading Retry-After seconds as ms.
- */
-function retryStaleConnection({ err, req, attempt }: { err: Error; req: { method: string }; attempt: number }) {
-  return attempt === 0 && req.method === 'GET' && (err as { code?: string } | null)?.code === 'UND_ERR_SOCKET'
-    ? 1
-    : null
 }
 
 // GET operations: answered from the upstream cache, or by one upstream request shared by every identical read
@@ -315,8 +270,8 @@ interface CachedReadsOptions {
 }
 
 export interface CachedReads {
-  /** Handler of the GET operations. */
-  read(request: FastifyRequest, reply: FastifyReply): void
+  /** Handler of the GET operations; `onAnswer` sees the answer just before it is sent. */
+  read(request: FastifyRequest, reply: FastifyReply, onAnswer?: (answer: ReadAnswer) => void): void
   /**
    * Called as a mutation is forwarded: drops its key's cached reads now, so that no read started after it can
    * join an older one, and again when it is over, so that no read that raced it stays cached.
@@ -342,7 +297,7 @@ export function createCachedReads(options: CachedReadsOptions): CachedReads {
   }
 
   return {
-    read(request, reply) {
+    read(request, reply, onAnswer) {
       const { id, headers } = credentialOf(request)
       const url = request.raw.url ?? ''
       const answer = cache.answer(id, 'GET', url, () =>
@@ -350,10 +305,14 @@ export function createCachedReads(options: CachedReadsOptions): CachedReads {
       )
       if (answer instanceof Promise) {
         answer.then(
-          (settled) => sendAnswer(reply, settled),
+          (settled) => {
+            onAnswer?.(settled)
+            sendAnswer(reply, settled)
+          },
           (error: unknown) => reply.send(error),
         )
       } else {
+        onAnswer?.(answer)
         sendAnswer(reply, answer)
       }
     },
@@ -451,25 +410,9 @@ class UpstreamRead implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    const status = this.#status
-    if (status === 204 || status === 304) {
-      this.#settle({ status, headers: {}, body: EMPTY })
-      return
-    }
     // A single chunk is a view of the socket's own read buffer, which nothing else reuses.
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size)
-    const type = this.#headers['content-type']
-    if (body.length > 0 && !(typeof type === 'string' && JSON_TYPE.test(type))) {
-      this.#settle(failure(502, 'UPSTREAM_BAD_RESPONSE', `The Paperspace API answered ${status} without a JSON body.`))
-      return
-    }
-    const passed: Record<string, string> = {}
-    for (const name of PASSED_RESPONSE_HEADERS) {
-      const value = this.#headers[name]
-      if (typeof value === 'string') passed[name] = value
-    }
-    passed['content-length'] = String(body.length)
-    this.#settle({ status, headers: passed, body })
+    this.#settle(answerOf(this.#status, this.#headers, body))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -500,6 +443,76 @@ class UpstreamRead implements Dispatcher.DispatchHandler {
 type UndiciHeaders = Record<string, string | string[] | undefined>
 const EMPTY = Buffer.alloc(0)
 
+/**
+ * An upstream answer as it will be sent: JSON answers (successes and the API's own JSON errors) keep their status
+ * and the passed headers; a body that is not JSON (a WAF or load-balancer HTML page) becomes a 502.
+ */
+function answerOf(status: number, headers: UndiciHeaders, body: Buffer): ReadAnswer {
+  if (status === 204 || status === 304) return { status, headers: {}, body: EMPTY }
+  const type = headers['content-type']
+  if (body.length > 0 && !(typeof type === 'string' && JSON_TYPE.test(type))) {
+    return failure(502, 'UPSTREAM_BAD_RESPONSE', `The Paperspace API answered ${status} without a JSON body.`)
+  }
+  const passed: Record<string, string> = {}
+  for (const name of PASSED_RESPONSE_HEADERS) {
+    const value = headers[name]
+    if (typeof value === 'string') passed[name] = value
+  }
+  passed['content-length'] = String(body.length)
+  return { status, headers: passed, body }
+}
+
+/** Mutation answers above this are refused with 502: they are one machine or one event. */
+export const MAX_MUTATION_BYTES = 1024 * 1024
+
+interface UpstreamCall {
+  method: string
+  path: string
+  headers: Record<string, string>
+  body: string | undefined
+  timeoutMs: number
+}
+
+/**
+ * One upstream call that changes something, read whole: never retried, never rejects. An answer that is cut off
+ * (the connection drops before its declared length) or over `MAX_MUTATION_BYTES` is a 502, and one that has not
+ * ended within `timeoutMs` a 504.
+ */
+async function callUpstream(pool: Pool, call: UpstreamCall): Promise<ReadAnswer> {
+  const signal = AbortSignal.timeout(call.timeoutMs)
+  try {
+    const response = await pool.request({
+      method: call.method as Dispatcher.HttpMethod,
+      path: call.path,
+      headers: call.headers,
+      body: call.body ?? null,
+      signal,
+    })
+    const declared = Number(response.headers['content-length'])
+    if (declared > MAX_MUTATION_BYTES) {
+      response.body.destroy()
+      return MUTATION_TOO_LARGE
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length
+      if (size > MAX_MUTATION_BYTES) {
+        response.body.destroy()
+        return MUTATION_TOO_LARGE
+      }
+      chunks.push(chunk as Buffer)
+    }
+    if (Number.isFinite(declared) && declared !== size) return CUT_OFF
+    return answerOf(response.statusCode, response.headers as UndiciHeaders, Buffer.concat(chunks, size))
+  } catch (error) {
+    if (signal.aborted) return timeoutAnswer(call.timeoutMs)
+    const code = (error as { code?: unknown }).code
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return timeoutAnswer(call.timeoutMs)
+    return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'UND_ERR_SOCKET' ? CUT_OFF : UNREACHABLE
+  }
+}
+
 function failure(status: number, code: ErrorCode, message: string): ReadAnswer {
   return { status, headers: {}, body: EMPTY, error: { code, message } }
 }
@@ -508,6 +521,18 @@ const TOO_LARGE = failure(
   502,
   'UPSTREAM_BAD_RESPONSE',
   `The Paperspace API answered with more than ${MAX_READ_BYTES} bytes.`,
+)
+
+const MUTATION_TOO_LARGE = failure(
+  502,
+  'UPSTREAM_BAD_RESPONSE',
+  `The Paperspace API answered with more than ${MAX_MUTATION_BYTES} bytes.`,
+)
+
+const CUT_OFF = failure(
+  502,
+  'UPSTREAM_BAD_RESPONSE',
+  'The Paperspace API answer was cut off; the change may or may not have been made. Refresh to see.',
 )
 
 const UNREACHABLE = failure(502, 'UPSTREAM_UNREACHABLE', 'The Paperspace API could not be reached.')

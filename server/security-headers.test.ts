@@ -31,7 +31,7 @@ beforeAll(async () => {
     STATIC_DIR: staticDir,
     PAPERSPACE_AUTH: 'signin',
     PAPERSPACE_API_URL: upstream.url,
-    SESSION_SECRET: 'security-headers-session-secret-32-bytes',
+    SESSION_SECRET: 'q032d38SSBFfXK//g7A3OgHORcCywwikPGTp5R46rnfUK3tF',
     TRUST_PROXY: '127.0.0.1',
   })
 })

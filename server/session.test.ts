@@ -17,7 +17,7 @@ import {
   type TestUpstream,
 } from './test-support'
 
-const SECRET = 'a-session-secret-of-at-least-32-bytes!'
+const SECRET = 'JJM2f5l6kHf8r5kAURk2bSB17kUyMxSfO/5zYwDLl52Jlz1J'
 const HOUR = 3_600_000
 const json = { 'content-type': 'application/json' }
 
@@ -284,7 +284,7 @@ describe('a session', () => {
     const sealed = decodeURIComponent(value)
     const flipAt = (at: number) =>
       `${name}=${encodeURIComponent(sealed.slice(0, at) + (sealed[at] === 'A' ? 'B' : 'A') + sealed.slice(at + 1))}`
-    const other = await startSignin(upstream, { SESSION_SECRET: 'another-secret-that-is-also-32-bytes-long' })
+    const other = await startSignin(upstream, { SESSION_SECRET: '4QFut401Q/+UphueSxwCBe3C4yUjsnwX9RM6/TDTasPwIOFu' })
     const foreign = await signedIn(other)
     await other.close()
     for (const bad of [

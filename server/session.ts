@@ -1,18 +1,34 @@
-import { hkdfSync } from 'node:crypto'
+import { hkdfSync, randomBytes } from 'node:crypto'
 import fastifyRateLimit from '@fastify/rate-limit'
 import secureSession from '@fastify/secure-session'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionConfig } from './config'
 import { sendError } from './errors'
+import { actorOf, fetchKeyOwner, type Person, type TeamInfo } from './identity'
+import { type Actor, recordAudit } from './store/audit'
+import type { Store } from './store/open'
+import {
+  createSession,
+  getSession,
+  isOpen,
+  revokeAllSessions,
+  revokeSession,
+  type SessionPerson,
+  type StoredSession,
+  touchSession,
+} from './store/sessions'
 
 // Sign-in mode: each admin signs in with their own Paperspace API key. The key is checked against the API once,
 // then kept in a cookie sealed by @fastify/secure-session (libsodium secretbox: encrypted and authenticated),
-// HttpOnly, SameSite=Strict, Path=/, Secure over https. The server keeps no session state: any replica with the
-// same SESSION_SECRET opens any replica's cookies. The key never goes back to the browser in clear.
+// HttpOnly, SameSite=Strict, Path=/, Secure over https, beside the id of the session's row in the store. The row
+// says who signed in and whether the session was ended: signing out revokes it server-side, so a replayed cookie
+// is refused, by every replica on the same database within SESSION_CHECK_MS. The key is never stored, and never
+// goes back to the browser in clear.
 
 declare module '@fastify/secure-session' {
-  /** What a sealed session cookie holds: the admin's key and when the session ends (ms since the epoch). */
+  /** What a sealed session cookie holds: the session's id, the admin's key and when it ends (ms since the epoch). */
   interface SessionData {
+    sid: string
     key: string
     expires: number
   }
@@ -25,8 +41,37 @@ const AUTH_BODY_LIMIT = 4 * 1024
 const USER_AGENT = 'paperspace-fleet/0.1 (+sign-in)'
 const JSON_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i
 
-/** The API key to call Paperspace with for this request, or null when it has no valid, unexpired session. */
-export type CredentialFor = (request: FastifyRequest) => string | null
+/**
+ * The API key to call Paperspace with for this request, or null when it has no valid, unexpired session. Answered
+ * at once when the session was checked in the last SESSION_CHECK_MS, else after a look-up in the store.
+ */
+export type CredentialFor = (request: FastifyRequest) => string | null | Promise<string | null>
+
+/** How long a session's state read from the store is trusted: a revocation reaches every replica within this. */
+export const SESSION_CHECK_MS = 2_000
+/** `last_seen_at` is written at most this often per session. */
+const TOUCH_EVERY_MS = 60_000
+/** Sessions whose state is remembered; past this the memory starts again (a few hundred admins at most). */
+const MAX_REMEMBERED_SESSIONS = 10_000
+
+/** The signed-in person's session, once `credentialFor` has accepted the request. */
+const SESSION_OF = Symbol('session of the request')
+interface WithSession {
+  [SESSION_OF]?: StoredSession | null
+}
+
+/** What sign-in mode tells the rest of the server. */
+export interface Sessions {
+  credentialFor: CredentialFor
+  /** The session `credentialFor` accepted for this request (call it first). */
+  sessionOf(request: FastifyRequest): StoredSession | null
+  /** Who acts: the signed-in person (call `credentialFor` first). */
+  actorFor(request: FastifyRequest): Actor
+  /** Ends a session of `userId` (or of nobody known, for sessions with no user); whether one was ended. */
+  revoke(id: string, userId: string | null): Promise<boolean>
+  /** Ends every session of a person ("sign out everywhere"). */
+  revokeAll(userId: string): Promise<void>
+}
 
 export interface SessionOptions {
   /** Base URL of the API, without a trailing slash; `GET <url>/machines?limit=1` checks a key. */
@@ -35,6 +80,7 @@ export interface SessionOptions {
   timeoutMs: number
   /** Current time in ms (tests move it to expire sessions). */
   now: () => number
+  store: Store
 }
 
 /**
@@ -50,8 +96,8 @@ export function sessionKey(secret: string): Buffer {
  * Registers the session cookie and `POST`/`DELETE /auth/session` on `app` (the API's scope: the cookie is only
  * read for `/api` and `/auth` requests) and returns how to find a request's key.
  */
-export async function registerSessions(app: FastifyInstance, options: SessionOptions): Promise<CredentialFor> {
-  const { upstreamUrl, timeoutMs, now } = options
+export async function registerSessions(app: FastifyInstance, options: SessionOptions): Promise<Sessions> {
+  const { upstreamUrl, timeoutMs, now, store } = options
   const { ttlMs } = options.session
   const ttlSeconds = Math.max(1, Math.ceil(ttlMs / 1000))
   await app.register(secureSession, {
@@ -62,19 +108,60 @@ export async function registerSessions(app: FastifyInstance, options: SessionOpt
     cookie: { path: '/', httpOnly: true, sameSite: 'strict', maxAge: ttlSeconds },
   })
 
-  const credentialFor: CredentialFor = (request) => {
-    const session = request.session
-    const key: unknown = session.get('key')
-    const expires: unknown = session.get('expires')
-    if (typeof key !== 'string' || typeof expires !== 'number' || !(expires > now())) return null
+  // What the store said of each session lately: `checkedAt` is when (ms), `session` undefined for no such row.
+  const known = new Map<string, { checkedAt: number; session: StoredSession | undefined }>()
+  const decide = (request: FastifyRequest, key: string, session: StoredSession | undefined): string | null => {
+    const at = now()
+    const open = session !== undefined && isOpen(session, new Date(at))
+    ;(request as WithSession)[SESSION_OF] = open ? session : null
+    if (!open) return null
+    if (at - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) {
+      session.lastSeenAt = new Date(at).toISOString()
+      touchSession(store.db, session.id, new Date(at)).catch((error: unknown) =>
+        request.log.warn({ err: error }, 'could not record a session as seen'),
+      )
+    }
     return key
   }
+  const credentialFor: CredentialFor = (request) => {
+    const session = request.session
+    const sid: unknown = session.get('sid')
+    const key: unknown = session.get('key')
+    const expires: unknown = session.get('expires')
+    if (typeof sid !== 'string' || typeof key !== 'string' || typeof expires !== 'number' || !(expires > now())) {
+      ;(request as WithSession)[SESSION_OF] = null
+      return null
+    }
+    const memory = known.get(sid)
+    if (memory !== undefined && now() - memory.checkedAt < SESSION_CHECK_MS) return decide(request, key, memory.session)
+    const checkedAt = now()
+    return getSession(store.db, sid).then((stored) => {
+      if (known.size >= MAX_REMEMBERED_SESSIONS) known.clear()
+      known.set(sid, { checkedAt, session: stored })
+      return decide(request, key, stored)
+    })
+  }
+  const sessionOf = (request: FastifyRequest) => (request as WithSession)[SESSION_OF] ?? null
+  const actorFor = (request: FastifyRequest): Actor => {
+    const session = sessionOf(request)
+    return actorOf(session && { id: session.userId, email: session.email, name: session.name }, 'signin')
+  }
+  const revoke = async (id: string, userId: string | null) => {
+    const ended = await revokeSession(store.db, id, new Date(now()), userId)
+    known.delete(id)
+    return ended
+  }
+  const revokeAll = async (userId: string) => {
+    await revokeAllSessions(store.db, userId, new Date(now()))
+    for (const [id, memory] of known) if (memory.session?.userId === userId) known.delete(id)
+  }
+  app.decorateRequest(SESSION_OF, null)
 
   // A key Paperspace stops accepting (revoked, expired) ends the session: an upstream 401 on an API call made with a
   // session's key becomes our 401 SIGNED_OUT and the cookie is cleared, so the app asks for a new key instead of
   // showing errors. Our own SIGNED_OUT (no session) is left as it is.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 401 || !request.url.startsWith('/api/v1/') || credentialFor(request) === null) {
+    if (reply.statusCode !== 401 || !request.url.startsWith('/api/v1/') || sessionOf(request) === null) {
       return payload
     }
     if (payload !== null && typeof payload === 'object' && 'resume' in payload) {
@@ -129,12 +216,27 @@ export async function registerSessions(app: FastifyInstance, options: SessionOpt
       }
       const refusal = await checkKey(upstreamUrl, apiKey, timeoutMs)
       if (refusal !== null) {
+        await audit(request, { id: null, email: null, name: null, via: 'signin' }, 'Sign-in refused', refusal)
         if (refusal.retryAfter !== undefined) reply.header('retry-after', refusal.retryAfter)
         return sendError(reply, refusal.status, refusal.code, refusal.message)
       }
+      const owner = await fetchKeyOwner(upstreamUrl, apiKey, timeoutMs)
+      const person = sessionPerson(owner?.user ?? null, owner?.team ?? null)
+      const sid = randomBytes(18).toString('base64url')
+      const startedAt = now()
+      const userAgent = request.headers['user-agent'] ?? null
+      await createSession(store.db, {
+        id: sid,
+        person,
+        startedAt: new Date(startedAt),
+        expiresAt: new Date(startedAt + ttlMs),
+        userAgent,
+      })
+      await audit(request, actorOf(owner?.user ?? null, 'signin'), `Sign in from ${describeAgent(userAgent)}`, null)
       request.session.regenerate()
+      request.session.set('sid', sid)
       request.session.set('key', apiKey)
-      request.session.set('expires', now() + ttlMs)
+      request.session.set('expires', startedAt + ttlMs)
       cookieOptions(request)
       return reply.code(204).send()
     })
@@ -144,15 +246,76 @@ export async function registerSessions(app: FastifyInstance, options: SessionOpt
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: AUTH_BODY_LIMIT }, ignoreBody)
-    scope.delete('/auth/session', (request, reply) => {
+    scope.delete('/auth/session', async (request, reply) => {
+      if ((await credentialFor(request)) !== null) {
+        const session = sessionOf(request)
+        if (session !== null) {
+          await revoke(session.id, session.userId)
+          await audit(request, actorFor(request), 'Sign out', null)
+        }
+      }
       request.session.delete()
       cookieOptions(request)
-      reply.code(204).send()
+      return reply.code(204).send()
     })
     registerAuthFallbacks(scope, 'POST, DELETE')
   })
 
-  return credentialFor
+  /** Sign-ins and sign-outs are in the audit trail, refused ones too (with no one named). */
+  async function audit(request: FastifyRequest, actor: Actor, summary: string, refusal: Refusal | null) {
+    const at = new Date(now())
+    const signOut = summary === 'Sign out'
+    await recordAudit(
+      store.db,
+      { at, actor, action: signOut ? 'sign-out' : 'sign-in', machineId: null, machineName: null, summary },
+      {
+        at,
+        outcome: refusal === null ? 'ok' : 'failed',
+        status: refusal?.status ?? 204,
+        message: refusal?.message ?? null,
+      },
+    ).catch((error: unknown) => request.log.error({ err: error }, 'could not write the audit entry of a sign-in'))
+  }
+
+  return { credentialFor, sessionOf, actorFor, revoke, revokeAll }
+}
+
+function sessionPerson(user: Person | null, team: TeamInfo | null): SessionPerson {
+  return {
+    userId: user?.id ?? null,
+    email: user?.email ?? null,
+    name: user?.name ?? null,
+    teamId: team?.id ?? null,
+    teamName: team?.name ?? null,
+  }
+}
+
+/** "Chrome on Linux" from a user agent, for the audit's sign-in summary. */
+export function describeAgent(userAgent: string | null): string {
+  if (userAgent === null) return 'an unknown client'
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(?:e|ium)\//.test(userAgent)
+        ? 'Chrome'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : /curl|node|python|Go-http/i.test(userAgent)
+            ? 'a script'
+            : 'a browser'
+  const system = /Windows/.test(userAgent)
+    ? ' on Windows'
+    : /Android/.test(userAgent)
+      ? ' on Android'
+      : /iPhone|iPad/.test(userAgent)
+        ? ' on iOS'
+        : /Mac OS X/.test(userAgent)
+          ? ' on macOS'
+          : /Linux/.test(userAgent)
+            ? ' on Linux'
+            : ''
+  return browser + system
 }
 
 /** Outside sign-in mode every `/auth` path answers a JSON 404, whatever its body. */

@@ -23,7 +23,10 @@ export interface TestUpstream {
   simulator: Simulator
   /** Base URL to put in PAPERSPACE_API_URL. */
   url: string
+  /** Requests the server made for the browser, in order. */
   seen: SeenRequest[]
+  /** Requests the server made on its own behalf to learn whom a key belongs to (`GET /auth/session`). */
+  lookups: SeenRequest[]
   close(): Promise<void>
 }
 
@@ -31,9 +34,11 @@ export interface TestUpstream {
 export async function startUpstream(options: SimulatorOptions = {}): Promise<TestUpstream> {
   const simulator = createSimulator({ apiKey: TEST_KEY, ...options })
   const seen: SeenRequest[] = []
+  const lookups: SeenRequest[] = []
   const server = await serveFetch(async (request) => {
     const body = await request.clone().text()
-    seen.push({
+    const identity = request.headers.get('user-agent')?.includes('(+identity)') === true
+    ;(identity ? lookups : seen).push({
       method: request.method,
       path: new URL(request.url).pathname + new URL(request.url).search,
       headers: Object.fromEntries(request.headers),
@@ -41,7 +46,7 @@ export async function startUpstream(options: SimulatorOptions = {}): Promise<Tes
     })
     return simulator.fetch(request)
   })
-  return { simulator, url: `${server.url}/v1`, seen, close: server.close }
+  return { simulator, url: `${server.url}/v1`, seen, lookups, close: server.close }
 }
 
 export interface TestApp {
@@ -59,6 +64,8 @@ export async function startApp(env: Record<string, string>, options: BuildOption
   const logs: Record<string, unknown>[] = []
   const rawLogs: string[] = []
   const config = loadConfig({ LOG_LEVEL: 'info', ...env })
+  // A store of its own in memory unless the test names one: no test writes into the checkout's data folder.
+  if (env.DATA_DIR === undefined && env.DATABASE_URL === undefined) config.store = { engine: 'sqlite', memory: true }
   const app = await buildServer(config, {
     ...options,
     logStream: {

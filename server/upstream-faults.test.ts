@@ -18,7 +18,7 @@ import {
   type TestUpstream,
 } from './test-support'
 
-const SECRET = 'upstream-faults-session-secret-32-bytes'
+const SECRET = 'jp7DWQLcjUjb/jOKm1MzkRUknuj6HFmaTQtjVS0mmicoZLnq'
 const TIMEOUT_MS = 300
 
 interface Mode {

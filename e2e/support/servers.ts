@@ -4,7 +4,10 @@
  * their process id.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import type { TestInfo } from '@playwright/test'
 
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -12,8 +15,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..')
 /** The built app the servers serve: the same folder the configured server serves. */
 export const STATIC_DIR = resolve(ROOT, process.env.E2E_STATIC_DIR ?? 'dist')
 
-/** A session secret for this run only. */
-export const SESSION_SECRET = `e2e-session-secret-${crypto.randomUUID()}`
+/** A session secret for this run only: 48 random bytes, as `npm run secret` makes them. */
+export const SESSION_SECRET = randomBytes(48).toString('base64')
 
 /** A key the simulator accepts, different on every run, so finding it anywhere means it leaked. */
 export function makeApiKey(): string {
@@ -129,6 +132,8 @@ export async function startServer(
     HOST: '127.0.0.1',
     STATIC_DIR,
     PAPERSPACE_API_URL: `${options.upstream}/v1`,
+    // A store of its own (SQLite in a temporary folder), as a fresh install would have.
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'fleet-e2e-')),
     ...(options.mode === 'signin'
       ? { PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_KEY: '', SESSION_SECRET }
       : { PAPERSPACE_AUTH: 'server-key', PAPERSPACE_API_KEY: options.apiKey }),
