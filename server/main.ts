@@ -32,6 +32,15 @@ function describeUpstream(config: Config): string {
   }
 }
 
+function describeStore(config: Config): string {
+  const { store } = config
+  if (store.engine === 'postgres') {
+    const url = new URL(store.url)
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`
+  }
+  return 'memory' in store ? 'SQLite in memory' : `SQLite at ${store.file}`
+}
+
 /** Closes the server (and with it the demo simulator) on SIGINT/SIGTERM; a second signal exits at once. */
 export function closeOnSignals(close: () => Promise<unknown>): void {
   let closing = false
@@ -63,7 +72,8 @@ export async function main(
   await app.listen({
     port: config.port,
     host: config.host,
-    listenTextResolver: (address) => `Paperspace Fleet listening on ${address} (${describeUpstream(config)})`,
+    listenTextResolver: (address) =>
+      `Paperspace Fleet listening on ${address} (${describeUpstream(config)}; store: ${describeStore(config)})`,
   })
   return app
 }

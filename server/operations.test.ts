@@ -4,31 +4,41 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { ID_PATTERN, methodsByPattern, operations, toRoutePath } from './operations'
 
-interface Contract {
+interface Spec {
   paths: Record<string, Record<string, { operationId?: string; requestBody?: unknown }>>
 }
 
-const contract = parse(
-  readFileSync(resolve(import.meta.dirname, '..', 'openapi', 'paperspace-machines.yml'), 'utf8'),
-) as Contract
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'trace'])
 
+/** The method + path pairs of an OpenAPI file in `openapi/`, as allowlist entries. */
+function operationsOf(file: string) {
+  const spec = parse(readFileSync(resolve(import.meta.dirname, '..', 'openapi', file), 'utf8')) as Spec
+  return Object.entries(spec.paths).flatMap(([pattern, item]) =>
+    Object.entries(item)
+      .filter(([method]) => HTTP_METHODS.has(method))
+      .map(([method, operation]) => ({
+        operationId: operation.operationId,
+        method: method.toUpperCase(),
+        pattern,
+        hasBody: operation.requestBody !== undefined,
+      })),
+  )
+}
+
+const byId = (a: { operationId?: string }, b: { operationId?: string }) =>
+  (a.operationId ?? '').localeCompare(b.operationId ?? '')
+
 describe('the operation allowlist', () => {
-  it('is exactly the contract: 16 method + path pairs, same ids, bodies where the contract has one', () => {
-    const fromContract = Object.entries(contract.paths).flatMap(([pattern, item]) =>
-      Object.entries(item)
-        .filter(([method]) => HTTP_METHODS.has(method))
-        .map(([method, operation]) => ({
-          operationId: operation.operationId,
-          method: method.toUpperCase(),
-          pattern,
-          hasBody: operation.requestBody !== undefined,
-        })),
-    )
-    const byId = (a: { operationId?: string }, b: { operationId?: string }) =>
-      (a.operationId ?? '').localeCompare(b.operationId ?? '')
+  it('is exactly the contract’s 16 operations and the two reads of the extras, same ids, bodies where due', () => {
+    const fromContract = operationsOf('paperspace-machines.yml')
+    const fromExtras = operationsOf('paperspace-extras.yml')
     expect(fromContract).toHaveLength(16)
-    expect([...operations].sort(byId)).toEqual(fromContract.sort(byId))
+    expect(fromExtras.map((o) => `${o.method} ${o.pattern}`).sort()).toEqual([
+      'GET /auth/session',
+      'GET /teams/{teamId}/users',
+    ])
+    expect(fromExtras.every((o) => !o.hasBody)).toBe(true)
+    expect([...operations].sort(byId)).toEqual([...fromContract, ...fromExtras].sort(byId))
   })
 
   it('accepts Paperspace-style ids and nothing that could change a path', () => {

@@ -1,6 +1,7 @@
 // The allowlist of upstream operations: exactly the 16 method + path pairs of the contract
-// (openapi/paperspace-machines.yml). Nothing else is ever forwarded to Paperspace.
-// `operations.test.ts` checks this list against the contract file.
+// (openapi/paperspace-machines.yml) and the two reads beyond it that the dashboard uses, who the key belongs to and
+// the team's people (openapi/paperspace-extras.yml). Nothing else is ever forwarded to Paperspace.
+// `operations.test.ts` checks this list against both files.
 
 export type OperationMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -13,7 +14,7 @@ export interface Operation {
   readonly hasBody: boolean
 }
 
-/** Every path parameter (machine, user and event ids) must match this before anything is forwarded. */
+/** Every path parameter (machine, user, event and team ids) must match this before anything is forwarded. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 
 export const operations: readonly Operation[] = [
@@ -38,6 +39,9 @@ export const operations: readonly Operation[] = [
   { operationId: 'listMachineEvents', method: 'GET', pattern: '/machine-events', hasBody: false },
   { operationId: 'getMachineEvent', method: 'GET', pattern: '/machine-events/{id}', hasBody: false },
   { operationId: 'getMachineAvailability', method: 'GET', pattern: '/machine-availability', hasBody: false },
+  // Beyond the contract: reads only.
+  { operationId: 'getAuthSession', method: 'GET', pattern: '/auth/session', hasBody: false },
+  { operationId: 'listTeamUsers', method: 'GET', pattern: '/teams/{teamId}/users', hasBody: false },
 ]
 
 /** The methods the server understands at all; anything else (TRACE, CONNECT, QUERY, WebDAV...) is refused. */
@@ -52,7 +56,7 @@ export function toRoutePath(pattern: string): string {
   return pattern.replace(/\{(\w+)\}/g, (_match, name: string) => `:${name}(${ID_PATTERN.source})`)
 }
 
-/** Contract patterns with the methods each one allows, in contract order. */
+/** Allowlisted patterns with the methods each one allows, in the order of the list. */
 export function methodsByPattern(): Map<string, OperationMethod[]> {
   const byPattern = new Map<string, OperationMethod[]>()
   for (const operation of operations) {
