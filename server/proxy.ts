@@ -412,7 +412,7 @@ class UpstreamRead implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     // A single chunk is a view of the socket's own read buffer, which nothing else reuses.
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size)
-    this.#settle(answerOf(this.#status, this.#headers, body))
+    this.#settle(answerOf(this.#status, this.#headers, body, keyOfHeaders(this.headers)))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -447,8 +447,9 @@ const EMPTY = Buffer.alloc(0)
  * An upstream answer as it will be sent: JSON answers (successes and the API's own JSON errors) keep their status
  * and the passed headers; a body that is not JSON (a WAF or load-balancer HTML page) becomes a 502.
  */
-function answerOf(status: number, headers: UndiciHeaders, body: Buffer): ReadAnswer {
+function answerOf(status: number, headers: UndiciHeaders, body: Buffer, key: string | undefined): ReadAnswer {
   if (status === 204 || status === 304) return { status, headers: {}, body: EMPTY }
+  body = scrubbed(body, key)
   const type = headers['content-type']
   if (body.length > 0 && !(typeof type === 'string' && JSON_TYPE.test(type))) {
     return failure(502, 'UPSTREAM_BAD_RESPONSE', `The Paperspace API answered ${status} without a JSON body.`)
@@ -456,10 +457,32 @@ function answerOf(status: number, headers: UndiciHeaders, body: Buffer): ReadAns
   const passed: Record<string, string> = {}
   for (const name of PASSED_RESPONSE_HEADERS) {
     const value = headers[name]
-    if (typeof value === 'string') passed[name] = value
+    if (typeof value === 'string' && (key === undefined || !value.includes(key))) passed[name] = value
   }
   passed['content-length'] = String(body.length)
   return { status, headers: passed, body }
+}
+
+const REDACTED = Buffer.from('[redacted]')
+
+/**
+ * The body with every copy of the key replaced: an upstream that echoes the key (in an error message, say) must
+ * not hand it to the browser. One search per upstream answer, not per cached answer sent.
+ */
+function scrubbed(body: Buffer, key: string | undefined): Buffer {
+  if (key === undefined || key.length < 8 || body.indexOf(key) === -1) return body
+  const parts: Buffer[] = []
+  let from = 0
+  for (let at = body.indexOf(key); at !== -1; at = body.indexOf(key, from)) {
+    parts.push(body.subarray(from, at), REDACTED)
+    from = at + Buffer.byteLength(key)
+  }
+  parts.push(body.subarray(from))
+  return Buffer.concat(parts)
+}
+
+function keyOfHeaders(headers: Readonly<Record<string, string>>): string | undefined {
+  return headers.authorization?.slice('Bearer '.length)
 }
 
 /** Mutation answers above this are refused with 502: they are one machine or one event. */
@@ -504,7 +527,12 @@ async function callUpstream(pool: Pool, call: UpstreamCall): Promise<ReadAnswer>
       chunks.push(chunk as Buffer)
     }
     if (Number.isFinite(declared) && declared !== size) return CUT_OFF
-    return answerOf(response.statusCode, response.headers as UndiciHeaders, Buffer.concat(chunks, size))
+    return answerOf(
+      response.statusCode,
+      response.headers as UndiciHeaders,
+      Buffer.concat(chunks, size),
+      keyOfHeaders(call.headers),
+    )
   } catch (error) {
     if (signal.aborted) return timeoutAnswer(call.timeoutMs)
     const code = (error as { code?: unknown }).code

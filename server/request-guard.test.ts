@@ -237,6 +237,22 @@ const refusals: Refusal[] = [
     status: 403,
     code: 'CSRF',
   },
+  {
+    name: 'a read from another site (Sec-Fetch-Site cross-site)',
+    method: 'GET',
+    path: '/api/v1/machines?limit=1',
+    headers: () => ({ 'sec-fetch-site': 'cross-site' }),
+    status: 403,
+    code: 'CSRF',
+  },
+  {
+    name: 'the audit read from a sibling site (Sec-Fetch-Site same-site)',
+    method: 'GET',
+    path: '/api/audit',
+    headers: () => ({ 'sec-fetch-site': 'same-site' }),
+    status: 403,
+    code: 'CSRF',
+  },
 ]
 
 describe('requests refused before any upstream call', () => {

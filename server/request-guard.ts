@@ -86,6 +86,14 @@ export function createRequestGuard({ extraOrigins = [], loopbackOnly = false }: 
         sendError(reply, 403, 'CSRF', problem)
         return
       }
+    } else if (isApi) {
+      // Reads too: another site's page must not make this server read with the team's key, even if it cannot see
+      // the answer (a timing or cache probe). Browsers say where a request comes from; scripts send nothing.
+      const site = request.headers['sec-fetch-site']
+      if (site === 'cross-site' || site === 'same-site') {
+        sendError(reply, 403, 'CSRF', 'The request comes from another site.')
+        return
+      }
     }
     done()
   }

@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { serveFetch } from './demo-upstream'
 import { createSimulator } from './simulator/simulator'
+import { openStore, type Store } from './store/open'
 import {
   type CallOptions,
   call,
@@ -40,10 +41,10 @@ async function signedInCookie(app: TestApp): Promise<string> {
 }
 
 /** Both key modes against one upstream; signed in now, or with a cookie sealed earlier with the same secret. */
-async function startModes(url: string, cookie?: string): Promise<Mode[]> {
+async function startModes(url: string, cookie?: string, store?: Store): Promise<Mode[]> {
   const common = { PAPERSPACE_API_URL: url, UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), UPSTREAM_CACHE_MS: '0' }
   const keyed = await startApp({ ...common, PAPERSPACE_API_KEY: TEST_KEY })
-  const signin = await startApp({ ...common, PAPERSPACE_AUTH: 'signin', SESSION_SECRET: SECRET })
+  const signin = await startApp({ ...common, PAPERSPACE_AUTH: 'signin', SESSION_SECRET: SECRET }, store && { store })
   return [
     { name: 'server key', app: keyed, auth: {} },
     { name: 'signed in', app: signin, auth: { cookie: cookie ?? (await signedInCookie(signin)) } },
@@ -149,10 +150,12 @@ describe('a faulty upstream', () => {
 
 describe('an upstream that is down', () => {
   let modes: Mode[]
+  let store: Store
   beforeAll(async () => {
-    // Sessions are stateless: a cookie sealed while the upstream worked is still valid once it is down.
+    // A session opened while the upstream worked is still valid once it is down (the same store: a restart).
+    store = await openStore({ engine: 'sqlite', memory: true })
     const upstream = await startUpstream()
-    const working = await startModes(upstream.url)
+    const working = await startModes(upstream.url, undefined, store)
     const cookie = working[1]?.auth.cookie
     for (const mode of working) await mode.app.close()
     await upstream.close()
@@ -160,10 +163,11 @@ describe('an upstream that is down', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
     const { port } = probe.address() as AddressInfo
     await new Promise((resolve) => probe.close(resolve))
-    modes = await startModes(`http://127.0.0.1:${port}/v1`, cookie)
+    modes = await startModes(`http://127.0.0.1:${port}/v1`, cookie, store)
   })
   afterAll(async () => {
     for (const mode of modes) await mode.app.close()
+    await store.close()
   })
 
   it('answers a JSON 502 at once, in both modes, reads and changes alike', async () => {
@@ -304,6 +308,62 @@ describe('a load balancer in front of the API that adds cookies, redirects and b
     } finally {
       for (const server of servers) await server.close()
       await redirecting.close()
+    }
+  })
+})
+
+describe('an upstream that misbehaves on purpose', () => {
+  it('never passes the key on, even when the upstream echoes it in a body', async () => {
+    const echoing = await serveFetch((incoming) => {
+      const key = incoming.headers.get('authorization') ?? ''
+      return Response.json(
+        { code: 'BAD_KEY', message: `The key ${key.slice(7)} is wrong; ${key}` },
+        { status: incoming.method === 'GET' ? 400 : 409 },
+      )
+    })
+    const app = await startApp({ PAPERSPACE_API_URL: `${echoing.url}/v1`, PAPERSPACE_API_KEY: TEST_KEY })
+    try {
+      const read = await call(app.origin, '/api/v1/machines?limit=1')
+      const change = await call(app.origin, '/api/v1/machines/psm1/stop', {
+        method: 'PATCH',
+        headers: sameOrigin(app.origin),
+      })
+      for (const response of [read, change]) {
+        expect(response.text).not.toContain(TEST_KEY)
+        expect(response.json()).toEqual({
+          code: 'BAD_KEY',
+          message: 'The key [redacted] is wrong; Bearer [redacted]',
+        })
+        expect(response.headers['content-length']).toBe(String(Buffer.byteLength(response.text)))
+      }
+    } finally {
+      await app.close()
+      await echoing.close()
+    }
+  })
+
+  it('answers 502 when a mutation answer is cut off, not a broken 200', async () => {
+    // Declares a longer body than it sends, then closes the connection.
+    const cutting = createServer((socket) => {
+      socket.once('data', () => {
+        socket.end(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\nConnection: close\r\n\r\n{"id":"psm1","na',
+        )
+      })
+    })
+    await new Promise<void>((done) => cutting.listen(0, '127.0.0.1', done))
+    const { port } = cutting.address() as AddressInfo
+    const app = await startApp({ PAPERSPACE_API_URL: `http://127.0.0.1:${port}/v1`, PAPERSPACE_API_KEY: TEST_KEY })
+    try {
+      const response = await call(app.origin, '/api/v1/machines/psm1/stop', {
+        method: 'PATCH',
+        headers: sameOrigin(app.origin),
+      })
+      expect(response.status).toBe(502)
+      expect(response.json()).toEqual({ code: 'UPSTREAM_BAD_RESPONSE', message: expect.stringMatching(/cut off/) })
+    } finally {
+      await app.close()
+      await new Promise((done) => cutting.close(done))
     }
   })
 })
