@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib'
 import { formatKb, print, printTable } from './support/report'
 
 /** First load of /machines, gzip: react + react-dom + router + query alone are about 105 kB of it. */
-export const FIRST_LOAD_BUDGET = 125_000
+export const FIRST_LOAD_BUDGET = 130_000
 
 /** What Vite writes to `.vite/manifest.json` for one chunk (only the fields read here). */
 interface ManifestChunk {

@@ -10,6 +10,8 @@
 
 import { Route as rootRouteImport } from './pages/__root'
 import { Route as IndexRouteImport } from './pages/index'
+import { Route as AccountIndexRouteImport } from './pages/account/index'
+import { Route as AuditIndexRouteImport } from './pages/audit/index'
 import { Route as AvailabilityIndexRouteImport } from './pages/availability/index'
 import { Route as EventsIndexRouteImport } from './pages/events/index'
 import { Route as EventsEventIdRouteImport } from './pages/events/$eventId'
@@ -20,6 +22,16 @@ import { Route as SignInIndexRouteImport } from './pages/sign-in/index'
 const IndexRoute = IndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AccountIndexRoute = AccountIndexRouteImport.update({
+  id: '/account/',
+  path: '/account/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const AuditIndexRoute = AuditIndexRouteImport.update({
+  id: '/audit/',
+  path: '/audit/',
   getParentRoute: () => rootRouteImport,
 } as any)
 const AvailabilityIndexRoute = AvailabilityIndexRouteImport.update({
@@ -57,6 +69,8 @@ export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/account/': typeof AccountIndexRoute
+  '/audit/': typeof AuditIndexRoute
   '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
@@ -66,6 +80,8 @@ export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/account': typeof AccountIndexRoute
+  '/audit': typeof AuditIndexRoute
   '/availability': typeof AvailabilityIndexRoute
   '/events': typeof EventsIndexRoute
   '/machines': typeof MachinesIndexRoute
@@ -76,6 +92,8 @@ export interface FileRoutesById {
   '/': typeof IndexRoute
   '/events/$eventId': typeof EventsEventIdRoute
   '/machines/$machineId': typeof MachinesMachineIdRoute
+  '/account/': typeof AccountIndexRoute
+  '/audit/': typeof AuditIndexRoute
   '/availability/': typeof AvailabilityIndexRoute
   '/events/': typeof EventsIndexRoute
   '/machines/': typeof MachinesIndexRoute
@@ -87,6 +105,8 @@ export interface FileRouteTypes {
     | '/'
     | '/events/$eventId'
     | '/machines/$machineId'
+    | '/account/'
+    | '/audit/'
     | '/availability/'
     | '/events/'
     | '/machines/'
@@ -96,6 +116,8 @@ export interface FileRouteTypes {
     | '/'
     | '/events/$eventId'
     | '/machines/$machineId'
+    | '/account'
+    | '/audit'
     | '/availability'
     | '/events'
     | '/machines'
@@ -105,6 +127,8 @@ export interface FileRouteTypes {
     | '/'
     | '/events/$eventId'
     | '/machines/$machineId'
+    | '/account/'
+    | '/audit/'
     | '/availability/'
     | '/events/'
     | '/machines/'
@@ -115,6 +139,8 @@ export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   EventsEventIdRoute: typeof EventsEventIdRoute
   MachinesMachineIdRoute: typeof MachinesMachineIdRoute
+  AccountIndexRoute: typeof AccountIndexRoute
+  AuditIndexRoute: typeof AuditIndexRoute
   AvailabilityIndexRoute: typeof AvailabilityIndexRoute
   EventsIndexRoute: typeof EventsIndexRoute
   MachinesIndexRoute: typeof MachinesIndexRoute
@@ -128,6 +154,20 @@ declare module '@tanstack/react-router' {
       path: '/'
       fullPath: '/'
       preLoaderRoute: typeof IndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/account/': {
+      id: '/account/'
+      path: '/account'
+      fullPath: '/account/'
+      preLoaderRoute: typeof AccountIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/audit/': {
+      id: '/audit/'
+      path: '/audit'
+      fullPath: '/audit/'
+      preLoaderRoute: typeof AuditIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/availability/': {
@@ -179,6 +219,8 @@ const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   EventsEventIdRoute: EventsEventIdRoute,
   MachinesMachineIdRoute: MachinesMachineIdRoute,
+  AccountIndexRoute: AccountIndexRoute,
+  AuditIndexRoute: AuditIndexRoute,
   AvailabilityIndexRoute: AvailabilityIndexRoute,
   EventsIndexRoute: EventsIndexRoute,
   MachinesIndexRoute: MachinesIndexRoute,

@@ -96,4 +96,24 @@ describe.skipIf(postgresEngine === undefined)('PostgreSQL replicas starting toge
   })
 })
 
+describe.skipIf(postgresEngine === undefined)('PostgreSQL without a named schema', () => {
+  it("migrates into the connection's own schema even when another schema has a store's tables", async () => {
+    const url = process.env.TEST_DATABASE_URL ?? ''
+    const other = await openPostgresSchema(url)
+    const store = await openStore({ engine: 'postgres', url })
+    try {
+      const tables = await sql<{ table_name: string }>`
+        select table_name from information_schema.tables where table_schema = current_schema() order by table_name
+      `.execute(store.db)
+      expect(tables.rows.map((row) => row.table_name)).toEqual(
+        expect.arrayContaining(['audit', 'kysely_migration', 'kysely_migration_lock', 'sessions']),
+      )
+    } finally {
+      await sql`drop table if exists audit, sessions, kysely_migration, kysely_migration_lock`.execute(store.db)
+      await store.close()
+      await other.close()
+    }
+  })
+})
+
 reportPostgresSkip('migrations')

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
 import { migrationProvider } from './migrations'
 import type { Database } from './schema'
@@ -68,7 +68,14 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
   }
   try {
-    await migrate(db, location.engine === 'postgres' ? location.schema : undefined)
+    // PostgreSQL: the migrations' own tables go in the schema the connection writes to (`current_schema()`), and
+    // only there are they looked for: Kysely would otherwise take another schema's tables of the same name for ours.
+    const schema =
+      location.engine === 'postgres'
+        ? (location.schema ??
+          (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema)
+        : undefined
+    await migrate(db, schema)
   } catch (error) {
     await db.destroy()
     throw error

@@ -1,8 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { Link, useNavigate } from '@tanstack/react-router'
 import { type ReactNode, useRef, useState } from 'react'
+import { accountQueryOptions } from '../api/account'
 import { metaQueryOptions, needsSignIn, setSignedIn } from '../api/meta'
 import { resetForSession, signOut } from '../api/session'
+import { identityLabel } from '../lib/identity'
 import { ConnectionBanner } from './connection-banner'
 import { ThemeToggle } from './theme-toggle'
 import { Badge } from './ui/badge'
@@ -13,7 +15,24 @@ const NAV = [
   { to: '/machines', label: 'Machines' },
   { to: '/events', label: 'Events' },
   { to: '/availability', label: 'Availability' },
+  { to: '/audit', label: 'Audit' },
 ] as const
+
+/** Who is signed in and the team, linking to the Account page; truncated on narrow screens, whole on hover. */
+function Identity() {
+  const { data } = useQuery(accountQueryOptions())
+  const label = data && identityLabel(data)
+  return label ? (
+    <Link
+      to="/account"
+      title={label}
+      aria-label={`Account: ${label}`}
+      className="min-w-0 max-w-64 truncate text-sm font-medium hover:underline"
+    >
+      {label}
+    </Link>
+  ) : null
+}
 
 /** Ends the session (signin mode): the cookie goes, and so does every answer fetched under it. */
 function SignOutButton() {
@@ -87,12 +106,13 @@ export function AppShell({ children }: { children: ReactNode }) {
               </ul>
             </nav>
           )}
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex min-w-0 items-center gap-3">
             {meta.data?.mode === 'demo' ? (
               <Badge tone="violet">
                 <span title="The server runs an embedded simulator: no real machines are touched.">Demo data</span>
               </Badge>
             ) : null}
+            {meta.data && !signedOut ? <Identity /> : null}
             <ThemeToggle />
             {signInMode && !signedOut ? <SignOutButton /> : null}
           </div>

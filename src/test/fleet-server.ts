@@ -5,12 +5,34 @@
  */
 import Fastify from 'fastify'
 import { HttpResponse, http } from 'msw'
+import { afterEach } from 'vitest'
 import { registerFleetApi } from '../../server/fleet-api'
 import { parseKeyOwner } from '../../server/identity'
 import type { FakeClock, Simulator } from '../../server/simulator/simulator'
 import { type AuditResult, type AuditStart, recordAudit } from '../../server/store/audit'
 import { openStore } from '../../server/store/open'
 import { mswServer } from './msw-server'
+
+const mounted: MountedFleetServer[] = []
+afterEach(async () => {
+  await Promise.all(mounted.splice(0).map((server) => server.close()))
+})
+
+/** A signed-in admin, for seeded audit entries. */
+export const ADA = { id: 'u-ada', email: 'ada@example.com', name: 'Ada Lovelace', via: 'signin' } as const
+
+/** An audit entry `secondsAgo` before the clock's time, by Ada unless told otherwise. */
+export function entryAt(clock: FakeClock, secondsAgo: number, patch: Partial<AuditStart> = {}): AuditStart {
+  return {
+    at: new Date(clock.now() - secondsAgo * 1000),
+    actor: { ...ADA },
+    action: 'start',
+    machineId: null,
+    machineName: null,
+    summary: 'Start the machine',
+    ...patch,
+  }
+}
 
 export interface MountedFleetServer {
   /** Writes an audit entry as the server would have (time, actor, outcome...). */
@@ -57,7 +79,7 @@ export async function mountFleetServer(simulator: Simulator, clock: FakeClock): 
     http.all('*/api/account/*', forward),
     http.all('*/api/audit*', forward),
   )
-  return {
+  const server: MountedFleetServer = {
     requests,
     seedAudit: (start, result = {}) =>
       recordAudit(store.db, start, { at: start.at, outcome: 'ok', status: 200, message: null, ...result }),
@@ -66,4 +88,6 @@ export async function mountFleetServer(simulator: Simulator, clock: FakeClock): 
       await store.close()
     },
   }
+  mounted.push(server)
+  return server
 }

@@ -10,6 +10,7 @@ import { HttpResponse, http } from 'msw'
 import { App } from '../app'
 import { createQueryClient } from '../query-client'
 import { createAppRouter } from '../router'
+import { mountFleetServer } from './fleet-server'
 import { mswServer } from './msw-server'
 import { mountSimulator } from './simulator'
 
@@ -66,6 +67,7 @@ export async function renderSignInApp(
   { signedIn = false, ...simulatorOptions }: Parameters<typeof mountSimulator>[0] & { signedIn?: boolean } = {},
 ) {
   const mounted = mountSimulator(simulatorOptions)
+  await mountFleetServer(mounted.simulator, mounted.clock)
   const server = mountSignInServer(mounted.simulator, signedIn)
   const queryClient = createQueryClient({ test: true })
   const history = createMemoryHistory({ initialEntries: [path] })

@@ -1,6 +1,7 @@
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query'
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { useEffect, useRef } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
+import { type AuditEntry, machineAuditQueryOptions } from '../../../api/audit'
 import { eventKeys } from '../../../api/event-keys'
 import { eventFeedQueryOptions, type MachineEvent } from '../../../api/events'
 import { FAST_POLL_MS, type Machine } from '../../../api/machines'
@@ -9,6 +10,8 @@ import { Badge, type BadgeTone } from '../../../components/ui/badge'
 import { buttonClasses } from '../../../components/ui/button'
 import { SkeletonRows } from '../../../components/ui/skeleton'
 import { EmptyState, ErrorState } from '../../../components/ui/states'
+import { actorLabel, viaLabel } from '../../../lib/audit-labels'
+import { tieAuditToEvents } from '../../../lib/audit-ties'
 import { isTransitional } from '../../../lib/machine-state'
 import { lastAnswerAt, onTheBeatOrOff } from '../../../lib/polling'
 import { Section, StaleNotice } from './section'
@@ -34,10 +37,24 @@ function stateTone(state: string | undefined): BadgeTone {
   return 'neutral'
 }
 
-function EventRow({ event }: { event: MachineEvent }) {
+/** "by Ada Lovelace", "by Nightly stop": who the audit trail says caused the event. */
+function CausedBy({ entry }: { entry: AuditEntry }) {
+  const actor = entry.actor
+  const via = viaLabel(actor.via)
+  return (
+    <span className="text-slate-600 dark:text-slate-300" title={`${via}${actor.email ? ` · ${actor.email}` : ''}`}>
+      by <span className="font-medium text-slate-900 dark:text-slate-100">{actorLabel(actor)}</span>
+    </span>
+  )
+}
+
+function EventRow({ event, cause }: { event: MachineEvent; cause: AuditEntry | undefined }) {
   return (
     <li className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
-      <span className="font-medium">{TYPE_LABEL[event.type ?? ''] ?? event.type ?? 'Event'}</span>
+      <span className="flex flex-wrap items-baseline gap-x-2">
+        <span className="font-medium">{TYPE_LABEL[event.type ?? ''] ?? event.type ?? 'Event'}</span>
+        {cause ? <CausedBy entry={cause} /> : null}
+      </span>
       <span className="flex items-center gap-3">
         <Badge tone={stateTone(event.state)}>{event.state ?? 'unknown'}</Badge>
         <span className="text-slate-600 dark:text-slate-300">
@@ -56,10 +73,23 @@ export function EventsSection({ machine }: { machine: Machine }) {
     refetchInterval: (query) =>
       onTheBeatOrOff(isTransitional(machine.state) && FAST_POLL_MS, lastAnswerAt(query.state)),
   })
-  const items = (events.data?.pages[0]?.items ?? []).slice(0, SHOWN)
+  const items = useMemo(() => (events.data?.pages[0]?.items ?? []).slice(0, SHOWN), [events.data])
+  // Who caused each event, from the server's audit trail; the list stands on its own when the audit cannot be read.
+  const audit = useQuery(machineAuditQueryOptions(machineId))
+  const causes = useMemo(() => tieAuditToEvents(items, audit.data?.items ?? []), [items, audit.data])
   const queryClient = useQueryClient()
   const transitional = isTransitional(machine.state)
   const wasTransitional = useRef(transitional)
+
+  // A new event on the list: its audit entry was written before it, so ask the audit once more.
+  const newestId = items[0]?.id
+  const seenNewest = useRef(newestId)
+  const { refetch: refetchAudit } = audit
+  useEffect(() => {
+    const before = seenNewest.current
+    seenNewest.current = newestId
+    if (before !== undefined && newestId !== before) void refetchAudit()
+  }, [newestId, refetchAudit])
 
   // When the machine settles, its last event has just finished: look once more.
   useEffect(() => {
@@ -97,8 +127,8 @@ export function EventsSection({ machine }: { machine: Machine }) {
             <EmptyState title="No events yet">Starting, stopping or changing the machine records events.</EmptyState>
           ) : (
             <ol aria-label="Recent events" className="flex flex-col divide-y divide-slate-200 dark:divide-slate-800">
-              {items.map((event) => (
-                <EventRow key={event.id} event={event} />
+              {items.map((event, index) => (
+                <EventRow key={event.id} event={event} cause={causes.get(index)} />
               ))}
             </ol>
           )}
