@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test'
-import { apiGet } from './support/api'
+import { apiAccessors, apiGet } from './support/api'
 
 interface Machine {
   id: string
@@ -24,7 +24,7 @@ async function machineIn(request: APIRequestContext, state: string, skip: readon
 }
 
 function accessorsOf(request: APIRequestContext, id: string): Promise<Accessor[]> {
-  return apiGet<Accessor[]>(request, `/machines/${id}/accessors`)
+  return apiAccessors<Accessor>(request, id)
 }
 
 const machineState = (page: Page) => page.getByRole('status', { name: 'Machine state' })

@@ -52,3 +52,28 @@ export async function apiGet<T>(request: APIRequestContext, path: string): Promi
     return normalizeBody({ method: 'GET', schemaPath, params: { path: params } }, await response.json()) as T
   }
 }
+
+interface AccessorPage<T> {
+  items: T[]
+  hasMore: boolean
+  nextPage?: string
+}
+
+/** Everyone with access to a machine, as the app reads them: every page followed (the live service pages them). */
+export async function apiAccessors<T extends { userId?: string }>(
+  request: APIRequestContext,
+  id: string,
+): Promise<T[]> {
+  const all: T[] = []
+  let after: string | undefined
+  for (let pages = 0; pages < 50; pages++) {
+    const page = await apiGet<AccessorPage<T>>(
+      request,
+      `/machines/${id}/accessors${after ? `?after=${encodeURIComponent(after)}` : ''}`,
+    )
+    all.push(...page.items)
+    if (!page.hasMore || !page.nextPage) break
+    after = page.nextPage
+  }
+  return all
+}

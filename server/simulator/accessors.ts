@@ -1,6 +1,7 @@
-import { conflict, notFound } from './errors'
+import { badRequest, conflict, notFound } from './errors'
 import { recordInstantEvent } from './events'
 import { getMachine } from './machines'
+import { cutPage, decodeCursor, encodeCursor, type Page, parseLimit } from './pagination'
 import type { AccessorRecord, Store, World } from './store'
 import { requiredString, requireObject } from './validation'
 
@@ -22,6 +23,36 @@ export function listAccessors(world: World, machineId: string): AccessorRecord[]
   getMachine(world, machineId)
   const { store } = world
   return [...accessorsOf(store, machineId)].map(([userId, access]) => toRecord(store, machineId, userId, access))
+}
+
+/** List parameters of a machine's accessors, as strings from a query (the live service pages this list). */
+export interface AccessorPageQuery {
+  after?: string | undefined
+  limit?: string | undefined
+}
+
+/**
+ * One page of a machine's accessors. The cursor names the last person of the page and where they stood, so a
+ * grant or revoke between two pages neither repeats nor skips anyone who stays.
+ */
+export function pageAccessors(accessors: readonly AccessorRecord[], query: AccessorPageQuery): Page<AccessorRecord> {
+  const limit = parseLimit(query.limit)
+  let start = 0
+  if (query.after !== undefined) {
+    const cursor = decodeCursor(query.after)
+    if (typeof cursor.u !== 'string' || typeof cursor.n !== 'number' || !Number.isInteger(cursor.n) || cursor.n < 0) {
+      throw badRequest('after is not a valid page cursor. Use the nextPage value of the previous page.')
+    }
+    const at = accessors.findIndex((accessor) => accessor.userId === cursor.u)
+    start = at === -1 ? cursor.n : at + 1
+  }
+  return cutPage(
+    accessors,
+    start,
+    limit,
+    () => true,
+    (accessor) => encodeCursor({ u: accessor.userId, n: accessors.indexOf(accessor) }),
+  )
 }
 
 export function getAccessor(world: World, machineId: string, userId: string): AccessorRecord {

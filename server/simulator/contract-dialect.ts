@@ -5,6 +5,7 @@
 // The one import from src/: the types generated from the contract. It is type-only, so it disappears at run time
 // and server/ keeps no run-time dependency on the front end.
 import type { components } from '../../src/api/schema'
+import type { AccessorPageQuery } from './accessors'
 import type { Availability } from './availability'
 import type { DesktopConfig } from './desktop'
 import type { SimError } from './errors'
@@ -46,7 +47,8 @@ export interface Dialect {
   deleteMachine(result: MachineAction): Reply
   /** start, stop and restart */
   machineAction(result: MachineAction): Reply
-  listMachineAccessors(accessors: AccessorRecord[]): Reply
+  /** every accessor of the machine, and the list parameters sent (the contract's list is not paged) */
+  listMachineAccessors(accessors: AccessorRecord[], query: AccessorPageQuery): Reply
   grantMachineAccess(accessor: AccessorRecord): Reply
   getMachineAccessor(accessor: AccessorRecord): Reply
   revokeMachineAccess(): Reply

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { catalog, findMachineType } from './catalog'
 import { FakeClock } from './clock'
+import { generateFleet } from './fleet'
 import { createSimulator } from './simulator'
 
 const GIB = 1024 ** 3
 const YEAR = 366 * 24 * 3_600_000
+const NOW = Date.parse('2026-11-28T12:00:00Z')
 
 describe('fleet', () => {
   it('is the same for the same seed and different for another', () => {
@@ -60,10 +62,11 @@ describe('fleet', () => {
     expect(count('starting') + count('stopping')).toBeLessThanOrEqual(3)
   })
 
-  it('has a team of twelve and owner access on every machine', () => {
+  it('has a team of twelve machine owners and more, and owner access on every machine', () => {
     const sim = createSimulator({ clock: new FakeClock() })
     expect(sim.store.teamId).toMatch(/^te[a-z0-9]{6}$/)
-    expect(sim.store.users).toHaveLength(12)
+    expect(sim.store.users.length).toBeGreaterThanOrEqual(36)
+    expect(new Set(sim.store.machines.map((m) => m.userId)).size).toBeLessThanOrEqual(12)
     for (const user of sim.store.users) {
       expect(user.id).toMatch(/^u[a-z0-9]{8}$/)
       expect(user.email).toMatch(/^[a-z]+\.[a-z]+@example\.com$/)
@@ -72,6 +75,30 @@ describe('fleet', () => {
       expect(sim.store.accessors(m.id!)[0]).toMatchObject({ userId: m.userId, access: 'admin' })
     }
     expect(sim.store.machines.some((m) => sim.store.accessors(m.id!).length > 1)).toBe(true)
+    const oldest = [...sim.store.machines].sort((a, b) => Date.parse(a.dtCreated!) - Date.parse(b.dtCreated!))[0]!
+    expect(sim.store.accessors(oldest.id!).length).toBeGreaterThanOrEqual(36)
+  })
+
+  it('draws the live facts from the seed alone, and gives the newcomers no machine of their own', () => {
+    const a = generateFleet(3, 50, NOW, 1)
+    const b = generateFleet(3, 50, NOW, 1)
+    expect([...a.machines.values()].map((m) => m.live)).toEqual([...b.machines.values()].map((m) => m.live))
+    expect(a.users.slice(0, 12).map((user) => user.firstName)).toEqual([
+      'Ada',
+      'Alan',
+      'Grace',
+      'Katherine',
+      'Edsger',
+      'Barbara',
+      'Donald',
+      'Margaret',
+      'John',
+      'Frances',
+      'Ken',
+      'Radia',
+    ])
+    const owners = new Set([...a.machines.values()].map((m) => m.userId))
+    for (const newcomer of a.users.slice(12)) expect(owners.has(newcomer.id)).toBe(false)
   })
 
   it('seeds a past event history for every machine', () => {

@@ -1,12 +1,13 @@
 import { catalog, GIB, isWindows, type MachineTypeSpec, type TemplateSpec } from './catalog'
 import { DURATIONS } from './lifecycle'
 import { randomPrivateIp, randomPublicIp } from './machines'
-import { mulberry32, pick, type Rng, randomId, randomInt, weightedPick } from './random'
+import { derivedRng, mulberry32, pick, type Rng, randomId, randomInt, weightedPick } from './random'
 import {
   type Access,
   createEmptyStore,
   type EventRecord,
   fileEvent,
+  type LiveFacts,
   type MachineRecord,
   type MachineState,
   type SnapshotFrequency,
@@ -31,6 +32,34 @@ const PEOPLE = [
   ['Frances', 'Allen'],
   ['Ken', 'Thompson'],
   ['Radia', 'Perlman'],
+] as const
+
+/** Joined the team later: they hold no seeded machines, but one long-lived machine is shared with everyone. */
+const MORE_PEOPLE = [
+  ['Claude', 'Shannon'],
+  ['Vint', 'Cerf'],
+  ['Bob', 'Kahn'],
+  ['Leslie', 'Lamport'],
+  ['Niklaus', 'Wirth'],
+  ['Tony', 'Hoare'],
+  ['Dennis', 'Ritchie'],
+  ['Bjarne', 'Stroustrup'],
+  ['Guido', 'Rossum'],
+  ['Linus', 'Torvalds'],
+  ['Sophie', 'Wilson'],
+  ['Adele', 'Goldberg'],
+  ['Alan', 'Kay'],
+  ['Shafi', 'Goldwasser'],
+  ['Silvio', 'Micali'],
+  ['Whitfield', 'Diffie'],
+  ['Martin', 'Hellman'],
+  ['Judea', 'Pearl'],
+  ['Geoffrey', 'Hinton'],
+  ['Yann', 'Lecun'],
+  ['Yoshua', 'Bengio'],
+  ['Fei', 'Li'],
+  ['Andrew', 'Yao'],
+  ['Robert', 'Tarjan'],
 ] as const
 
 /** Relative popularity of machine types; unlisted types weigh 1. */
@@ -125,9 +154,12 @@ function choicesFor(type: MachineTypeSpec) {
   return choices
 }
 
-function makeUsers(rng: Rng): TeamUser[] {
-  const ids = new Set<string>()
-  return PEOPLE.map(([firstName, lastName]) => {
+function makeUsers(
+  rng: Rng,
+  people: ReadonlyArray<readonly [string, string]>,
+  ids: Set<string> = new Set(),
+): TeamUser[] {
+  return people.map(([firstName, lastName]) => {
     let id = randomId(rng, 'u', 8)
     while (ids.has(id)) id = randomId(rng, 'u', 8)
     ids.add(id)
@@ -150,6 +182,7 @@ function nameMaker(rng: Rng) {
 }
 
 interface FleetContext {
+  seed: number
   rng: Rng
   now: number
   speed: number
@@ -240,7 +273,7 @@ function makeMachine(ctx: FleetContext, nextName: (prefix: string) => string): M
   while (ctx.machineIds.has(id)) id = randomId(rng, 'ps', 10)
   ctx.machineIds.add(id)
   const owner = pick(rng, store.users)
-  return {
+  const machine: Omit<MachineRecord, 'live'> = {
     id,
     name: nextName(prefix),
     state: 'off',
@@ -262,6 +295,40 @@ function makeMachine(ctx: FleetContext, nextName: (prefix: string) => string): M
     dtLastRun: null,
     transition: null,
   }
+  return { ...machine, live: seededLiveFacts(ctx.seed, machine) }
+}
+
+const STORAGE_USED_SHARE = { min: 0.05, max: 0.75 } as const
+
+/**
+ * What the live service tells beyond the contract, for a seeded machine: drawn from the seed and the machine's id
+ * alone, so the contract's fleet stays exactly as it was.
+ */
+export function seededLiveFacts(seed: number, machine: Omit<MachineRecord, 'live'>): LiveFacts {
+  const rng = derivedRng(seed, 'live', machine.id)
+  const gpu = machine.gpu !== null
+  const share = STORAGE_USED_SHARE.min + rng() * (STORAGE_USED_SHARE.max - STORAGE_USED_SHARE.min)
+  const restorePoint = rng() < 0.15
+  const reserved = gpu && rng() < 0.15
+  return {
+    publicIpType: machine.publicIp === null ? 'none' : rng() < 0.3 ? 'static' : 'dynamic',
+    autoShutdownForce: rng() < 0.3,
+    autoSnapshotSaveCount: machine.autoSnapshotFrequency === 'off' ? null : randomInt(rng, 1, 9),
+    restorePointFrequency: restorePoint ? 'shutdown' : null,
+    restorePointSnapshotId: restorePoint ? randomId(rng, 'ss', 8) : null,
+    networkId: rng() < 0.25 ? randomId(rng, 'nw', 7) : null,
+    updatesPending: rng() < 0.15,
+    reservation: reserved
+      ? {
+          id: randomId(rng, 'rsv', 7),
+          name: `${machine.machineType} ${rng() < 0.5 ? '1-year' : '3-month'} reservation`,
+          isActive: true,
+          dtStarted: machine.dtCreated,
+          dtFinished: null,
+        }
+      : null,
+    storageUsed: Math.round(machine.storageTotal * share),
+  }
 }
 
 function grantAccessors(rng: Rng, store: Store, machine: MachineRecord): void {
@@ -282,8 +349,8 @@ function grantAccessors(rng: Rng, store: Store, machine: MachineRecord): void {
  */
 export function generateFleet(seed: number, count: number, now: number, speed: number): Store {
   const rng = mulberry32(seed)
-  const store = createEmptyStore(randomId(rng, 'te', 6), makeUsers(rng))
-  const ctx: FleetContext = { rng, now, speed, store, pendingEvents: [], machineIds: new Set() }
+  const store = createEmptyStore(randomId(rng, 'te', 6), makeUsers(rng, PEOPLE))
+  const ctx: FleetContext = { seed, rng, now, speed, store, pendingEvents: [], machineIds: new Set() }
   const nextName = nameMaker(rng)
   const machines: MachineRecord[] = []
   for (let i = 0; i < count; i++) machines.push(makeMachine(ctx, nextName))
@@ -303,7 +370,25 @@ export function generateFleet(seed: number, count: number, now: number, speed: n
     store.machines.set(machine.id, machine)
   })
   seedEvents(ctx)
+  growTeam(seed, store, machines)
   return store
+}
+
+/**
+ * The rest of the team, with draws of their own so the fleet above stays as it was: they joined later and hold
+ * no machine, except the team's oldest one, which everyone can use (more accessors than one page holds).
+ */
+function growTeam(seed: number, store: Store, machines: readonly MachineRecord[]): void {
+  const more = makeUsers(derivedRng(seed, 'team'), MORE_PEOPLE, new Set(store.users.map((user) => user.id)))
+  for (const user of more) {
+    store.users.push(user)
+    store.usersById.set(user.id, user)
+  }
+  let oldest: MachineRecord | undefined
+  for (const machine of machines) if (!oldest || machine.dtCreated < oldest.dtCreated) oldest = machine
+  const shared = oldest && store.accessors.get(oldest.id)
+  if (!shared) return
+  for (const user of store.users) if (!shared.has(user.id)) shared.set(user.id, 'user')
 }
 
 /** `wanted` distinct indexes below `count`, none of them in `taken`. */

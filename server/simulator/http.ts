@@ -9,8 +9,9 @@ import { badRequest, codeForStatus, SimError } from './errors'
 import * as events from './events'
 import type { FaultInjector, FaultOutcome } from './faults'
 import * as machines from './machines'
-import { OPERATIONS, type OperationId } from './operations'
+import { EXTRA_OPERATIONS, type ExtraOperationId, OPERATIONS, type OperationId } from './operations'
 import type { World } from './store'
+import * as team from './team'
 
 export interface HttpOptions {
   /** prefix of every route, e.g. '/v1' */
@@ -53,7 +54,11 @@ const HANDLERS: Record<OperationId, Handler> = {
   startMachine: (world, req, d) => d.machineAction(machines.startMachine(world, req.param('id'))),
   stopMachine: (world, req, d) => d.machineAction(machines.stopMachine(world, req.param('id'))),
   restartMachine: (world, req, d) => d.machineAction(machines.restartMachine(world, req.param('id'))),
-  listMachineAccessors: (world, req, d) => d.listMachineAccessors(accessors.listAccessors(world, req.param('id'))),
+  listMachineAccessors: (world, req, d) =>
+    d.listMachineAccessors(accessors.listAccessors(world, req.param('id')), {
+      after: req.query('after'),
+      limit: req.query('limit'),
+    }),
   grantMachineAccess: async (world, req, d) =>
     d.grantMachineAccess(accessors.grantAccess(world, req.param('id'), await req.json())),
   getMachineAccessor: (world, req, d) =>
@@ -77,6 +82,24 @@ const HANDLERS: Record<OperationId, Handler> = {
       getAvailability(world, { machineType: req.query('machineType'), region: req.query('region') }),
     ),
 }
+
+/** The reads beyond the contract answer the same shapes in either dialect (built by team.ts); errors still go through it. */
+const EXTRA_HANDLERS: Record<ExtraOperationId, Handler> = {
+  getAuthSession: (world) => ({ status: 200, body: team.getAuthSession(world) }),
+  listTeamUsers: (world, req) => {
+    const page = team.listTeamUsers(world, req.param('teamId'), {
+      after: req.query('after'),
+      limit: req.query('limit'),
+      orderBy: req.query('orderBy'),
+      order: req.query('order'),
+      role: req.query('role'),
+    })
+    return { status: 200, body: team.teamUserListView(page) }
+  },
+}
+
+const EXTRA_IDS: ReadonlySet<string> = new Set(EXTRA_OPERATIONS.map((operation) => operation.id))
+const isExtraOperation = (id: OperationId | ExtraOperationId): id is ExtraOperationId => EXTRA_IDS.has(id)
 
 const WAF_PAGE = `<!DOCTYPE html>
 <html>
@@ -158,7 +181,7 @@ export function createHttpApp(world: World, options: HttpOptions): Hono {
   const base = normaliseBasePath(options.basePath)
   const dialect = options.dialect ?? contractDialect
 
-  for (const operation of OPERATIONS) {
+  for (const operation of [...OPERATIONS, ...EXTRA_OPERATIONS]) {
     app.on(operation.method, `${base}${operation.path}`, async (c) => {
       const decision = options.faults.decide(operation.id)
       if (decision.delayMs > 0) await sleep(decision.delayMs)
@@ -168,12 +191,14 @@ export function createHttpApp(world: World, options: HttpOptions): Hono {
       const denied = authError(c.req.header('authorization'), options.apiKey)
       if (denied) return send(errorReply(dialect, 401, denied))
       try {
-        const refused = await dialect.screen?.(operation.id, {
+        const id = operation.id
+        if (isExtraOperation(id)) return send(await EXTRA_HANDLERS[id](world, requestOf(c), dialect))
+        const refused = await dialect.screen?.(id, {
           contentType: c.req.header('content-type'),
           text: () => c.req.text(),
         })
         if (refused) return send(refused)
-        return send(await HANDLERS[operation.id](world, requestOf(c), dialect))
+        return send(await HANDLERS[id](world, requestOf(c), dialect))
       } catch (error) {
         if (error instanceof SimError) return send(dialect.error(error))
         throw error
@@ -182,7 +207,8 @@ export function createHttpApp(world: World, options: HttpOptions): Hono {
   }
 
   const methodsByPath = new Map<string, string[]>()
-  for (const { method, path } of OPERATIONS) methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method])
+  for (const { method, path } of [...OPERATIONS, ...EXTRA_OPERATIONS])
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method])
   for (const [path, methods] of methodsByPath) {
     app.all(`${base}${path}`, (c) =>
       send(errorReply(dialect, 405, `${c.req.method} is not allowed here. Allowed: ${methods.join(', ')}.`), {

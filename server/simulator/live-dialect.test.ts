@@ -1,121 +1,45 @@
-// The live dialect: every operation answers in the live service's shapes (openapi/REAL-API-NOTES.md), checked with
-// JSON schemas written from those notes, and the live service's habits (429s, refusals, filters) hold.
+// The live dialect: every operation answers in the live service's shapes, held against the JSON Schema written from
+// the notes (openapi/live-shapes.json, every object closed), and the live service's habits (429s, refusals, filters)
+// hold.
+import { readFileSync } from 'node:fs'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
 import { describe, expect, it } from 'vitest'
-import { validateError } from './contract-schema'
 import { EMPTY_JSON_BODY_MESSAGE, LIVE_RETRY_AFTER_SECONDS, liveQuirks, READ_OPERATIONS } from './live-dialect'
 import { OPERATIONS } from './operations'
 import { simulatorOptionsFromEnv } from './simulator'
 import { type Reply, SECOND, testApi } from './test-support'
 
-const ajv = new Ajv({ allErrors: true, strict: true })
+const LIVE_SHAPES = JSON.parse(readFileSync(new URL('../../openapi/live-shapes.json', import.meta.url), 'utf8'))
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true })
 addFormats(ajv)
-
-const dateTime = { type: 'string', format: 'date-time' }
-const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] })
-const numeric = { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\d+$' }] }
-const closed = (properties: Record<string, unknown>) => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties),
-  additionalProperties: false,
-})
-
-const liveMachine = closed({
-  id: { type: 'string', pattern: '^ps' },
-  name: { type: 'string' },
-  state: { enum: ['ready', 'off', 'starting', 'stopping', 'restarting', 'provisioning', 'serviceready', 'upgrading'] },
-  machineType: { type: 'string' },
-  region: { enum: ['ny2', 'ca1', 'ams1', 'East Coast (NY2)', 'West Coast (CA1)', 'Europe (AMS1)'] },
-  os: { type: 'string' },
-  agentType: { type: 'string' },
-  cpus: { type: 'integer' },
-  ram: numeric,
-  gpu: nullable({ type: 'string' }),
-  accelerators: {
-    type: 'array',
-    items: closed({ name: { type: 'string' }, memory: { type: 'integer' }, count: { type: 'integer' } }),
-  },
-  storageTotal: numeric,
-  storageUsed: { type: 'integer' },
-  publicIp: nullable({ type: 'string' }),
-  publicIpType: { enum: ['dynamic', 'none'] },
-  privateIp: nullable({ type: 'string' }),
-  autoShutdownEnabled: { type: 'boolean' },
-  autoShutdownTimeout: nullable({ type: 'integer' }),
-  autoSnapshotEnabled: { type: 'boolean' },
-  autoSnapshotFrequency: nullable({ enum: ['hourly', 'daily', 'weekly', 'monthly'] }),
-  usageRate: { type: 'string' },
-  storageRate: { type: 'string' },
-  reservation: { type: 'null' },
-  teamId: { type: 'string' },
-  userId: { type: 'string' },
-  dtCreated: dateTime,
-  dtModified: dateTime,
-  dtLastRun: nullable(dateTime),
-})
-const liveEvent = closed({
-  id: { type: 'string' },
-  machineId: { type: 'string' },
-  name: { type: 'string' },
-  state: { enum: ['new', 'in progress', 'done', 'error', 'cancelled'] },
-  dtCreated: dateTime,
-  dtStarted: dateTime,
-  dtFinished: nullable(dateTime),
-  error: nullable({ type: 'string' }),
-})
-const page = (item: unknown) =>
-  closed({
-    items: { type: 'array', items: item },
-    hasMore: { type: 'boolean' },
-    nextPage: nullable({ type: 'string' }),
-  })
-const liveAccessor = closed({
-  user: closed({
-    id: { type: 'string' },
-    email: { type: 'string' },
-    firstName: { type: 'string' },
-    lastName: { type: 'string' },
-  }),
-})
-const liveDesktop = {
-  oneOf: [
-    closed({ vnc: closed({ hostname: { type: 'string' }, password: { type: 'string' }, port: { type: 'integer' } }) }),
-    closed({
-      windows: closed({
-        hostname: { type: 'string' },
-        port: { type: 'integer' },
-        publicIp: nullable({ type: 'string' }),
-      }),
-    }),
-  ],
+ajv.addSchema(LIVE_SHAPES)
+const shape = (name: string): ValidateFunction => {
+  const validate = ajv.getSchema(`live-shapes.json#/definitions/${name}`)
+  if (!validate) throw new Error(`openapi/live-shapes.json has no definition ${name}`)
+  return validate
 }
-const envelope = closed({ event: liveEvent, data: liveMachine })
+const validateError = shape('error')
 
-/** The live success answer of each operation: status and body schema (null: no body). */
+/** The live success answer of each operation: status and the definition of its body (null: no body). */
 const LIVE: Record<string, { status: number; schema: ValidateFunction | null }> = {
-  listMachines: { status: 200, schema: ajv.compile(page(liveMachine)) },
-  createMachine: { status: 200, schema: ajv.compile(envelope) },
-  getMachine: { status: 200, schema: ajv.compile(liveMachine) },
-  updateMachine: { status: 200, schema: ajv.compile(envelope) },
-  deleteMachine: { status: 200, schema: ajv.compile(envelope) },
-  startMachine: { status: 200, schema: ajv.compile(envelope) },
-  stopMachine: { status: 200, schema: ajv.compile(envelope) },
-  restartMachine: { status: 200, schema: ajv.compile(envelope) },
-  listMachineAccessors: { status: 200, schema: ajv.compile({ type: 'array', items: liveAccessor }) },
-  grantMachineAccess: { status: 200, schema: ajv.compile(liveAccessor) },
-  getMachineAccessor: { status: 200, schema: ajv.compile(liveAccessor) },
+  listMachines: { status: 200, schema: shape('machinePage') },
+  createMachine: { status: 200, schema: shape('envelope') },
+  getMachine: { status: 200, schema: shape('machine') },
+  updateMachine: { status: 200, schema: shape('envelope') },
+  deleteMachine: { status: 200, schema: shape('envelope') },
+  startMachine: { status: 200, schema: shape('envelope') },
+  stopMachine: { status: 200, schema: shape('envelope') },
+  restartMachine: { status: 200, schema: shape('envelope') },
+  listMachineAccessors: { status: 200, schema: shape('accessorPage') },
+  grantMachineAccess: { status: 200, schema: shape('accessor') },
+  getMachineAccessor: { status: 200, schema: shape('accessor') },
   revokeMachineAccess: { status: 204, schema: null },
-  getMachineDesktop: { status: 200, schema: ajv.compile(liveDesktop) },
-  listMachineEvents: { status: 200, schema: ajv.compile(page(liveEvent)) },
-  getMachineEvent: { status: 200, schema: ajv.compile(liveEvent) },
-  getMachineAvailability: {
-    status: 200,
-    schema: ajv.compile(
-      closed({ available: { type: 'boolean' }, machineType: { type: 'string' }, region: { type: 'string' } }),
-    ),
-  },
+  getMachineDesktop: { status: 200, schema: shape('desktop') },
+  listMachineEvents: { status: 200, schema: shape('eventPage') },
+  getMachineEvent: { status: 200, schema: shape('event') },
+  getMachineAvailability: { status: 200, schema: shape('availability') },
 }
 
 const live = (options: Parameters<typeof testApi>[0] = {}) => testApi({ dialect: 'live', live429Rate: 0, ...options })
@@ -150,17 +74,57 @@ describe('live dialect', () => {
     let last = first
     while (last.body.hasMore) last = await op('listMachines', 'GET', `/machines?limit=25&after=${last.body.nextPage}`)
     expect(last.body.nextPage).toBeNull()
-    for (const machine of sim.store.machines) await op('getMachine', 'GET', `/machines/${machine.id}`)
+    for (const machine of sim.store.machines) {
+      await op('getMachine', 'GET', `/machines/${machine.id}`)
+      let accessors = await op('listMachineAccessors', 'GET', `/machines/${machine.id}/accessors`)
+      while (accessors.body.hasMore) {
+        accessors = await op(
+          'listMachineAccessors',
+          'GET',
+          `/machines/${machine.id}/accessors?after=${accessors.body.nextPage}`,
+        )
+      }
+    }
 
+    const [firstGuest, secondGuest] = sim.store.users.slice(3, 5)
     const created = await op('createMachine', 'POST', '/machines', {
       name: 'live-box',
       machineType: 'C5',
       region: 'ny2',
       templateId: 't0nspur5',
+      diskSize: 100,
+      startOnCreate: true,
+      accessorIds: [firstGuest?.id, secondGuest?.id],
+      takeInitialSnapshot: true,
+      restorePointEnabled: true,
+      restorePointFrequency: 'shutdown',
+      publicIpType: 'static',
+      autoShutdownEnabled: true,
+      autoShutdownTimeout: 8,
+      autoShutdownForce: true,
+      autoSnapshotEnabled: true,
+      autoSnapshotFrequency: 'daily',
+      autoSnapshotSaveCount: 3,
     })
     const id: string = created.body.data.id
     expect(created.body.event).toMatchObject({ name: 'create', machineId: id, state: 'new' })
-    expect(created.body.data.state).toBe('provisioning')
+    expect(created.body.data).toMatchObject({
+      state: 'provisioning',
+      publicIpType: 'static',
+      autoShutdownForce: true,
+      autoShutdownTimeout: 8,
+      autoSnapshotFrequency: 'daily',
+      autoSnapshotSaveCount: 3,
+      restorePointEnabled: true,
+      restorePointFrequency: 'shutdown',
+      restorePointSnapshotId: expect.stringMatching(/^ss/),
+    })
+    const withAccess = (await op('listMachineAccessors', 'GET', `/machines/${id}/accessors`)).body.items
+    expect(withAccess.map((item: { user: { id: string } }) => item.user.id)).toEqual([
+      sim.store.currentUserId,
+      firstGuest?.id,
+      secondGuest?.id,
+    ])
     expect((await op('startMachine', 'PATCH', `/machines/${id}/start`)).body.message).toBe(
       'This machine is currently provisioning.',
     )
@@ -174,9 +138,33 @@ describe('live dialect', () => {
     clock.advance(20 * SECOND)
     expect((await op('startMachine', 'PATCH', `/machines/${id}/start`)).body.data.state).toBe('starting')
     clock.advance(30 * SECOND)
-    const updated = await op('updateMachine', 'PUT', `/machines/${id}`, { name: 'live-box-2' })
-    expect(updated.body.data.name).toBe('live-box-2')
+    const updated = await op('updateMachine', 'PUT', `/machines/${id}`, { name: 'live-box-2', diskSize: 250 })
+    expect(updated.body.data).toMatchObject({ name: 'live-box-2', storageTotal: expect.anything() })
+    expect(Number(updated.body.data.storageTotal)).toBe(250 * 1024 ** 3)
     expect(updated.body.event).toMatchObject({ name: 'update', state: 'done' })
+    const shrunk = await op('updateMachine', 'PUT', `/machines/${id}`, { diskSize: 100 })
+    expect(shrunk.status).toBe(400)
+    expect(shrunk.body.message).toBe('diskSize can only grow: the disk has 250 GB.')
+    const settings = await op('updateMachine', 'PUT', `/machines/${id}`, {
+      publicIpType: 'none',
+      networkId: 'nwabc1234',
+      autoShutdownEnabled: false,
+      autoSnapshotEnabled: false,
+      restorePointEnabled: false,
+    })
+    expect(settings.body.data).toMatchObject({
+      publicIp: null,
+      publicIpType: 'none',
+      networkId: 'nwabc1234',
+      autoShutdownEnabled: false,
+      autoShutdownForce: null,
+      autoShutdownTimeout: null,
+      autoSnapshotEnabled: false,
+      autoSnapshotFrequency: null,
+      autoSnapshotSaveCount: null,
+      restorePointEnabled: false,
+      restorePointFrequency: null,
+    })
 
     const guest = sim.store.users.at(-1)!
     const granted = await op('grantMachineAccess', 'POST', `/machines/${id}/accessors`, { userId: guest.id })
@@ -186,7 +174,7 @@ describe('live dialect', () => {
       firstName: guest.firstName,
       lastName: guest.lastName,
     })
-    expect((await op('listMachineAccessors', 'GET', `/machines/${id}/accessors`)).body).toHaveLength(2)
+    expect((await op('listMachineAccessors', 'GET', `/machines/${id}/accessors`)).body.items).toHaveLength(4)
     expect((await op('getMachineAccessor', 'GET', `/machines/${id}/accessors/${guest.id}`)).body.user.id).toBe(guest.id)
     await op('revokeMachineAccess', 'DELETE', `/machines/${id}/accessors/${guest.id}`)
 
@@ -198,13 +186,15 @@ describe('live dialect', () => {
     const mine = await op('listMachineEvents', 'GET', `/machine-events?machineId=${id}`)
     expect(mine.body.items.every((e: { machineId: string }) => e.machineId === id)).toBe(true)
     await op('getMachineEvent', 'GET', `/machine-events/${mine.body.items[0].id}`)
-    await op('getMachineAvailability', 'GET', '/machine-availability?machineType=A100&region=ny2')
+    const availability = await op('getMachineAvailability', 'GET', '/machine-availability?machineType=C5&region=ny2')
+    expect(availability.body).toEqual({ available: true })
 
     clock.advance(30 * SECOND)
     await op('stopMachine', 'PATCH', `/machines/${id}/stop`)
     clock.advance(20 * SECOND)
     const deleted = await op('deleteMachine', 'DELETE', `/machines/${id}`)
     expect(deleted.body.event.name).toBe('delete')
+    expect(deleted.body.data.dtDeleted).toBe(deleted.body.event.dtCreated)
     expect((await op('getMachine', 'GET', `/machines/${id}`)).status).toBe(404)
 
     const windows = sim.store.machines.find((m) => m.state === 'ready' && m.os?.startsWith('Windows'))
@@ -212,6 +202,52 @@ describe('live dialect', () => {
     const desktop = await op('getMachineDesktop', 'GET', `/machines/${windows?.id}/desktop`)
     expect(desktop.body.windows).toMatchObject({ port: 443, publicIp: windows?.publicIp ?? null })
     expect([...exercised].sort()).toEqual(OPERATIONS.map((o) => o.id).sort())
+  })
+
+  it('sends no gpu, dtLastRun or owner: accelerators instead, and a schema that refuses anything else', async () => {
+    const { call, sim } = live({ machines: 60 })
+    const { items } = (await call('GET', '/machines?limit=60')).body
+    for (const machine of items) {
+      for (const field of ['gpu', 'dtLastRun', 'userId', 'teamId']) expect(machine).not.toHaveProperty(field)
+    }
+    const gpu = items.find((m: { machineType: string }) => m.machineType === 'A100-80G')
+    expect(gpu.accelerators).toEqual([{ name: 'NVIDIA A100 80GB', count: 1, memory: 80 * 1024 ** 3 }])
+    expect(items.find((m: { machineType: string }) => m.machineType.startsWith('C')).accelerators).toBeNull()
+    expect(items.some((m: { updatesPending: boolean }) => m.updatesPending)).toBe(true)
+    expect(items.some((m: { reservation: unknown }) => m.reservation !== null)).toBe(true)
+    expect(items.some((m: { restorePointEnabled: boolean }) => m.restorePointEnabled)).toBe(true)
+    const machine = shape('machine')
+    expect(machine(items[0])).toBe(true)
+    const contractMachine = sim.store.machines[0]
+    expect(machine({ ...items[0], gpu: contractMachine?.gpu ?? 'NVIDIA A100' })).toBe(false)
+    expect(machine({ ...items[0], dtLastRun: items[0].dtCreated })).toBe(false)
+    const { dtDeleted: _, ...missingOne } = items[0]
+    expect(machine(missingOne)).toBe(false)
+    expect(shape('availability')({ available: true, region: 'ny2' })).toBe(false)
+    expect(shape('accessorPage')([])).toBe(false)
+  })
+
+  it('pages accessor lists; the team’s oldest machine is shared with everyone, past one page', async () => {
+    const { call, sim } = live({ machines: 40 })
+    const oldest = [...sim.store.machines].sort((a, b) => Date.parse(a.dtCreated!) - Date.parse(b.dtCreated!))[0]!
+    const first = (await call('GET', `/machines/${oldest.id}/accessors`)).body
+    expect(first.items).toHaveLength(20)
+    expect(first.hasMore).toBe(true)
+    const second = (await call('GET', `/machines/${oldest.id}/accessors?after=${first.nextPage}`)).body
+    expect(second.hasMore).toBe(false)
+    expect(second.nextPage).toBeNull()
+    const ids = [...first.items, ...second.items].map((item: { user: { id: string } }) => item.user.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids.length).toBeGreaterThan(30)
+    expect(ids.sort()).toEqual(
+      sim.store
+        .accessors(oldest.id!)
+        .map((accessor) => accessor.userId)
+        .sort(),
+    )
+    const small = (await call('GET', `/machines/${oldest.id}/accessors?limit=120`)).body
+    expect(small).toMatchObject({ hasMore: false, nextPage: null })
+    expect((await call('GET', `/machines/${oldest.id}/accessors?after=nonsense!`)).status).toBe(400)
   })
 
   it('shows ram and storage as numeric strings, and long region names, for some machines, always the same way', async () => {

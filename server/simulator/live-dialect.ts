@@ -1,16 +1,20 @@
-// The live Paperspace v1 service's response shapes, as documented in openapi/REAL-API-NOTES.md (beside the
-// contract): the same rules, answered the way the real service answers.
+// The live Paperspace v1 service's response shapes, as documented in openapi/REAL-API-NOTES.md ("Exact live
+// shapes", beside the contract) and written out as a JSON Schema in openapi/live-shapes.json: the same rules,
+// answered the way the real service answers, with exactly its fields.
 //
 // - create, update, delete, start, stop and restart answer `{ event, data }` with 200;
-// - machines carry the live extra fields; `ram` and `storageTotal` come as numeric strings for some machines and
-//   `region` as its long name ("East Coast (NY2)") for others, each machine always the same way;
-//   `gpu` and `dtLastRun` are null rather than left out; there is no `failed` state;
+// - a machine has the live fields and no others: no `gpu` (its `accelerators` instead), no `dtLastRun` (its `start`
+//   events tell when it last started), no `userId` or `teamId`; `ram`, `storageTotal` and `storageUsed` come as
+//   numeric strings for some machines and `region` as its long name ("East Coast (NY2)") for others, each machine
+//   always the same way; there is no `failed` state;
 // - events have `name` (not `type`), `dtStarted`, `dtFinished`, `error`, and the state `new` at the instant
 //   they are created;
-// - accessors are `{ user: { id, email, firstName, lastName } }`; a desktop is `{ vnc }` or `{ windows }`;
+// - accessor lists are pages `{ items, hasMore, nextPage }` of `{ user: { id, email, firstName, lastName } }`;
+//   a desktop is `{ vnc }` or `{ windows }`; availability is `{ available }` alone;
 // - list pages end with `nextPage: null`; `orderBy` takes dtCreated, name or state; the `region` filter takes
 //   the short or the long name;
 // - start, stop and restart refuse a JSON content type with an empty body.
+import { pageAccessors } from './accessors'
 import { catalog, findMachineType, findTemplate, isWindows } from './catalog'
 import type { Dialect, ErrorBody, Reply } from './contract-dialect'
 import type { DesktopConfig } from './desktop'
@@ -48,35 +52,57 @@ export const EMPTY_JSON_BODY_MESSAGE = "Body cannot be empty when content-type i
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
+export interface LiveAccelerator {
+  name: string
+  count: number
+  /** bytes of memory of each one */
+  memory: number | null
+}
+
+export interface LiveReservation {
+  id: string
+  name: string
+  isActive: boolean
+  dtStarted: string
+  dtFinished: string | null
+}
+
+/** A machine with exactly the live service's fields, in its order. */
 export interface LiveMachine {
   id: string
   name: string
   state: string
   machineType: string
-  region: string
-  os: string
   agentType: string
+  os: string
   cpus: number
   ram: number | string
-  gpu: string | null
-  accelerators: Array<{ name: string; memory: number; count: number }>
-  storageTotal: number | string
-  storageUsed: number
-  publicIp: string | null
-  publicIpType: 'dynamic' | 'none'
+  region: string
   privateIp: string | null
+  publicIp: string | null
+  publicIpType: 'static' | 'dynamic' | 'none'
+  accelerators: LiveAccelerator[] | null
+  storageTotal: number | string
+  storageUsed: number | string
+  /** dollars per hour for the disk */
+  storageRate: number
+  /** dollars per hour while the machine runs */
+  usageRate: number
   autoShutdownEnabled: boolean
+  autoShutdownForce: boolean | null
   autoShutdownTimeout: number | null
   autoSnapshotEnabled: boolean
-  autoSnapshotFrequency: string | null
-  usageRate: string
-  storageRate: string
-  reservation: null
-  teamId: string
-  userId: string
+  autoSnapshotFrequency: 'hourly' | 'daily' | 'weekly' | 'monthly' | null
+  autoSnapshotSaveCount: number | null
+  restorePointEnabled: boolean
+  restorePointFrequency: 'shutdown' | null
+  restorePointSnapshotId: string | null
+  networkId: string | null
+  updatesPending: boolean
+  reservation: LiveReservation | null
   dtCreated: string
   dtModified: string
-  dtLastRun: string | null
+  dtDeleted: string | null
 }
 
 export interface LiveEvent {
@@ -99,6 +125,10 @@ export interface LiveUser {
 
 export interface LiveAccessor {
   user: LiveUser
+}
+
+export interface LiveAvailability {
+  available: boolean
 }
 
 export type LiveDesktop =
@@ -126,44 +156,88 @@ function agentType(machine: MachineRecord): string {
   return label.includes('Desktop') ? 'LinuxDesktop' : 'LinuxHeadless'
 }
 
-export function liveMachineView(machine: MachineRecord): LiveMachine {
+/** Hourly price of a running machine: the catalog's list price (the smallest CPU type has none listed). */
+const SMALLEST_RATE = 0.04
+
+/** Monthly price of a disk by size (GB), from the public price list; a size in between costs as the next one up. */
+const DISK_MONTHLY: ReadonlyArray<readonly [number, number]> = [
+  [50, 5],
+  [100, 7],
+  [250, 10],
+  [500, 20],
+  [1000, 40],
+  [2000, 80],
+]
+const HOURS_PER_MONTH = 730
+
+function storageRate(bytes: number): number {
+  const gb = bytes / 1024 ** 3
+  const monthly = DISK_MONTHLY.find(([size]) => gb <= size)?.[1] ?? 80
+  return Math.round((monthly / HOURS_PER_MONTH) * 10_000) / 10_000
+}
+
+/** When a machine last changed: its creation, or the latest moment one of its events began or ended. */
+function modifiedAt(world: World, machine: MachineRecord): number {
+  let latest = machine.dtCreated
+  const now = world.clock.now()
+  for (const event of world.store.eventsByMachine.get(machine.id) ?? []) {
+    if (event.dtCreated > latest && event.dtCreated <= now) latest = event.dtCreated
+    if (event.dtFinished !== null && event.dtFinished > latest && event.dtFinished <= now) latest = event.dtFinished
+  }
+  return latest
+}
+
+/** A machine as the live service shows it; `deletedAt` is set only in the answer to its deletion. */
+export function liveMachineView(world: World, machine: MachineRecord, deletedAt: number | null = null): LiveMachine {
   const quirks = liveQuirks(machine.id)
   const type = findMachineType(machine.machineType)
   const size = (bytes: number) => (quirks.stringSizes ? String(bytes) : bytes)
   const frequency = machine.autoSnapshotFrequency
+  const autoShutdown = machine.autoShutdownTimeoutHours > 0
+  const { live } = machine
   return {
     id: machine.id,
     name: machine.name,
     // The live service has no `failed` state (the live world never holds one; this is a safety net).
     state: machine.state === 'failed' ? 'off' : machine.state,
     machineType: machine.machineType,
-    region: quirks.longRegion ? (regionNames.get(machine.region) ?? machine.region) : machine.region,
-    os: machine.os,
     agentType: agentType(machine),
+    os: machine.os,
     cpus: machine.cpus,
     ram: size(machine.ram),
-    gpu: machine.gpu,
+    region: quirks.longRegion ? (regionNames.get(machine.region) ?? machine.region) : machine.region,
+    privateIp: machine.privateIp,
+    publicIp: machine.publicIp,
+    publicIpType: machine.publicIp === null ? 'none' : live.publicIpType === 'static' ? 'static' : 'dynamic',
     accelerators:
       type?.gpu && type.gpuCount > 0
-        ? [{ name: type.gpu, memory: type.gpuMemoryGb * 1024 ** 3, count: type.gpuCount }]
-        : [],
+        ? [{ name: type.gpu, count: type.gpuCount, memory: type.gpuMemoryGb * 1024 ** 3 }]
+        : null,
     storageTotal: size(machine.storageTotal),
-    storageUsed: Math.round(machine.storageTotal * ((hashString(`used|${machine.id}`) % 70) / 100 + 0.05)),
-    publicIp: machine.publicIp,
-    publicIpType: machine.publicIp === null ? 'none' : 'dynamic',
-    privateIp: machine.privateIp,
-    autoShutdownEnabled: machine.autoShutdownTimeoutHours > 0,
-    autoShutdownTimeout: machine.autoShutdownTimeoutHours > 0 ? machine.autoShutdownTimeoutHours : null,
+    storageUsed: size(Math.min(live.storageUsed, machine.storageTotal)),
+    storageRate: storageRate(machine.storageTotal),
+    usageRate: type?.pricePerHour ?? SMALLEST_RATE,
+    autoShutdownEnabled: autoShutdown,
+    autoShutdownForce: autoShutdown ? live.autoShutdownForce : null,
+    autoShutdownTimeout: autoShutdown ? machine.autoShutdownTimeoutHours : null,
     autoSnapshotEnabled: frequency !== 'off',
     autoSnapshotFrequency: frequency === 'off' ? null : frequency,
-    usageRate: `${machine.machineType} Hourly`,
-    storageRate: `Standard ${Math.round(machine.storageTotal / 1024 ** 3)}GB`,
-    reservation: null,
-    teamId: machine.teamId,
-    userId: machine.userId,
+    autoSnapshotSaveCount: frequency === 'off' ? null : live.autoSnapshotSaveCount,
+    restorePointEnabled: live.restorePointFrequency !== null,
+    restorePointFrequency: live.restorePointFrequency,
+    restorePointSnapshotId: live.restorePointSnapshotId,
+    networkId: live.networkId,
+    updatesPending: live.updatesPending,
+    reservation: live.reservation && {
+      id: live.reservation.id,
+      name: live.reservation.name,
+      isActive: live.reservation.isActive,
+      dtStarted: iso(live.reservation.dtStarted),
+      dtFinished: live.reservation.dtFinished === null ? null : iso(live.reservation.dtFinished),
+    },
     dtCreated: iso(machine.dtCreated),
-    dtModified: iso(machine.dtLastRun ?? machine.dtCreated),
-    dtLastRun: machine.dtLastRun === null ? null : iso(machine.dtLastRun),
+    dtModified: iso(modifiedAt(world, machine)),
+    dtDeleted: deletedAt === null ? null : iso(deletedAt),
   }
 }
 
@@ -211,12 +285,13 @@ const isJsonType = (contentType: string | undefined) => /^application\/(?:[\w.-]
 export function createLiveDialect(world: World): Dialect {
   const { store } = world
   const event = (record: EventRecord) => liveEventView(record, world.clock.now())
+  const machine = (record: MachineRecord) => liveMachineView(world, record)
   const accessor = ({ userId, email }: AccessorRecord): LiveAccessor => {
     const user = store.usersById.get(userId)
     return { user: { id: userId, email, firstName: user?.firstName ?? '', lastName: user?.lastName ?? '' } }
   }
-  const envelope = ({ machine, event: record }: MachineAction): Reply =>
-    ok({ event: event(record), data: liveMachineView(machine) })
+  const envelope = ({ machine: record, event: action }: MachineAction): Reply =>
+    ok({ event: event(action), data: machine(record) })
   const desktop = (config: DesktopConfig, machineId: string): LiveDesktop => {
     if (config.protocol === 'rdp') {
       const publicIp = store.machines.get(machineId)?.publicIp ?? null
@@ -226,20 +301,21 @@ export function createLiveDialect(world: World): Dialect {
   }
 
   return {
-    listMachines: (page) => ok(livePage(page, liveMachineView)),
+    listMachines: (page) => ok(livePage(page, machine)),
     createMachine: envelope,
-    getMachine: (machine) => ok(liveMachineView(machine)),
+    getMachine: (record) => ok(machine(record)),
     updateMachine: envelope,
-    deleteMachine: envelope,
+    deleteMachine: ({ machine: record, event: action }) =>
+      ok({ event: event(action), data: liveMachineView(world, record, action.dtCreated) }),
     machineAction: envelope,
-    listMachineAccessors: (accessors) => ok(accessors.map(accessor)),
+    listMachineAccessors: (records, query) => ok(livePage(pageAccessors(records, query), accessor)),
     grantMachineAccess: (record) => ok(accessor(record)),
     getMachineAccessor: (record) => ok(accessor(record)),
     revokeMachineAccess: () => ({ status: 204 }),
     getMachineDesktop: (config, machineId) => ok(desktop(config, machineId)),
     listMachineEvents: (page) => ok(livePage(page, event)),
     getMachineEvent: (record) => ok(event(record)),
-    getMachineAvailability: ({ available, machineType, region }) => ok({ available, machineType, region }),
+    getMachineAvailability: ({ available }) => ok({ available } satisfies LiveAvailability),
     error: (error) => ({
       status: error.status,
       body: { code: error.code, message: error.message } satisfies ErrorBody,

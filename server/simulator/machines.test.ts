@@ -91,6 +91,44 @@ describe('create', () => {
   })
 })
 
+describe('create with the live service’s options', () => {
+  it('grants accessorIds at once, takes an initial snapshot, and starts when asked', async () => {
+    const { call, sim, clock } = testApi()
+    const [first, second] = sim.store.users.slice(-2)
+    const reply = await call('POST', '/machines', {
+      ...valid,
+      startOnCreate: true,
+      accessorIds: [first?.id, second?.id, first?.id],
+      takeInitialSnapshot: true,
+    })
+    expect(reply.status).toBe(201)
+    const id = reply.body.id
+    expect(sim.store.accessors(id).map((a) => [a.userId, a.access])).toEqual([
+      [sim.store.currentUserId, 'admin'],
+      [first?.id, 'user'],
+      [second?.id, 'user'],
+    ])
+    expect(sim.store.eventsFor(id).map((e) => e.type)).toEqual(['snapshot-create', 'create'])
+    clock.advance(150 * SECOND)
+    expect(sim.store.machine(id)?.state).toBe('ready')
+  })
+
+  it.each([
+    [{ accessorIds: ['unobody00'] }, 'accessorIds: user unobody00 is not a member of this team.'],
+    [{ accessorIds: 'u1' }, 'accessorIds must be a list of ids.'],
+    [
+      { restorePointEnabled: true, restorePointFrequency: 'shutdown' },
+      'restorePointEnabled needs takeInitialSnapshot true and a restorePointFrequency.',
+    ],
+    [{ autoSnapshotEnabled: true }, 'autoSnapshotFrequency is required when autoSnapshotEnabled is true.'],
+  ])('refuses %j with 400, creating nothing', async (extra, message) => {
+    const { call, sim } = testApi()
+    const before = sim.store.machines.length
+    expect(await call('POST', '/machines', { ...valid, ...extra })).toMatchObject({ status: 400, body: { message } })
+    expect(sim.store.machines).toHaveLength(before)
+  })
+})
+
 describe('update', () => {
   it('changes name, auto-shutdown and snapshots, reflected in the machine', async () => {
     const { call, sim } = testApi()
@@ -125,8 +163,12 @@ describe('update', () => {
   })
 
   it.each([
-    [{}, 'Send at least one of name, machineType, autoShutdownTimeoutHours, autoSnapshotFrequency.'],
-    [{ colour: 'red' }, 'Send at least one of name, machineType, autoShutdownTimeoutHours, autoSnapshotFrequency.'],
+    [{}, expect.stringMatching(/^Send at least one of name, machineType, autoShutdownTimeoutHours, .*diskSize/)],
+    [{ colour: 'red' }, expect.stringMatching(/^Send at least one of name, machineType, /)],
+    [{ diskSize: 20 }, 'diskSize must be an integer between 50 and 2000 (GB).'],
+    [{ autoShutdownEnabled: true }, 'autoShutdownTimeout is required when autoShutdownEnabled is true.'],
+    [{ autoSnapshotEnabled: true }, 'autoSnapshotFrequency is required when autoSnapshotEnabled is true.'],
+    [{ publicIpType: 'elastic' }, 'publicIpType must be one of: static, dynamic, none.'],
     [{ name: '' }, 'name must not be empty.'],
     [{ autoShutdownTimeoutHours: 200 }, 'autoShutdownTimeoutHours must be an integer between 0 and 168.'],
     [{ autoSnapshotFrequency: 'yearly' }, 'autoSnapshotFrequency must be one of: hourly, daily, weekly, monthly, off.'],

@@ -7,7 +7,9 @@ import { cutPage, decodeCursor, encodeCursor, firstIndexAfter, type Page, parseL
 import { pick, randomId, randomInt } from './random'
 import {
   type EventRecord,
+  type LiveFacts,
   type MachineRecord,
+  type PublicIpType,
   SNAPSHOT_FREQUENCIES,
   type SnapshotFrequency,
   touch,
@@ -16,8 +18,10 @@ import {
 import {
   machineName,
   optionalBoolean,
+  optionalEnum,
   optionalInteger,
   optionalString,
+  optionalStringList,
   requiredString,
   requireObject,
 } from './validation'
@@ -58,6 +62,9 @@ export const ORDER_BY_FIELDS = Object.keys(SORT_KEYS) as OrderBy[]
 
 export const DISK_SIZES_GB = { min: 50, max: 2000, default: 50 } as const
 export const AUTO_SHUTDOWN_HOURS = { min: 1, max: 168 } as const
+export const SNAPSHOT_SAVE_COUNT = { min: 1, max: 9, default: 1 } as const
+export const PUBLIC_IP_TYPES: readonly PublicIpType[] = ['static', 'dynamic', 'none']
+const RESTORE_POINT_FREQUENCIES = ['shutdown'] as const
 
 /** Raw list parameters, as strings from a query. */
 export interface ListMachinesQuery {
@@ -194,7 +201,53 @@ function newMachineId(world: World): string {
   }
 }
 
-/** POST /machines: validates a MachineCreate body and starts provisioning. */
+/**
+ * The auto-shutdown hours a body asks for: the contract's `autoShutdownTimeoutHours`, or the live service's
+ * `autoShutdownEnabled` + `autoShutdownTimeout` (0 turns it off); undefined when the body says nothing.
+ */
+function autoShutdownHoursOf(input: Record<string, unknown>, min: number): number | undefined {
+  const contract = optionalInteger(input, 'autoShutdownTimeoutHours', min, AUTO_SHUTDOWN_HOURS.max)
+  const enabled = optionalBoolean(input, 'autoShutdownEnabled')
+  const timeout = optionalInteger(input, 'autoShutdownTimeout', AUTO_SHUTDOWN_HOURS.min, AUTO_SHUTDOWN_HOURS.max)
+  if (enabled === false) return 0
+  if (enabled === true && timeout === undefined && contract === undefined) {
+    throw badRequest('autoShutdownTimeout is required when autoShutdownEnabled is true.')
+  }
+  return timeout ?? contract
+}
+
+/** The snapshot frequency a body asks for: the contract's `autoSnapshotFrequency` ('off' too) or the live switch. */
+function snapshotFrequencyOf(input: Record<string, unknown>): SnapshotFrequency | undefined {
+  const enabled = optionalBoolean(input, 'autoSnapshotEnabled')
+  const frequency = optionalString(input, 'autoSnapshotFrequency')
+  if (frequency !== undefined && !(SNAPSHOT_FREQUENCIES as readonly string[]).includes(frequency)) {
+    throw badRequest(`autoSnapshotFrequency must be one of: ${SNAPSHOT_FREQUENCIES.join(', ')}.`)
+  }
+  if (enabled === false) return 'off'
+  if (enabled === true && (frequency === undefined || frequency === 'off')) {
+    throw badRequest('autoSnapshotFrequency is required when autoSnapshotEnabled is true.')
+  }
+  return frequency as SnapshotFrequency | undefined
+}
+
+/** `accessorIds` on create: every one a member of the team. */
+function accessorIdsOf(world: World, input: Record<string, unknown>): string[] {
+  const ids = optionalStringList(input, 'accessorIds') ?? []
+  for (const id of ids) {
+    if (!world.store.usersById.has(id)) throw badRequest(`accessorIds: user ${id} is not a member of this team.`)
+  }
+  return ids
+}
+
+function newSnapshotId(world: World): string {
+  return randomId(world.rng, 'ss', 8)
+}
+
+/**
+ * POST /machines: validates a MachineCreate body (the contract's fields and the live service's: `accessorIds`,
+ * `takeInitialSnapshot`, `publicIpType`, the auto-shutdown, snapshot and restore-point settings) and starts
+ * provisioning.
+ */
 export function createMachine(world: World, body: unknown): MachineAction {
   const input = requireObject(body)
   const name = machineName(requiredString(input, 'name'))
@@ -207,15 +260,41 @@ export function createMachine(world: World, body: unknown): MachineAction {
   if (!template) throw badRequest(`templateId ${templateId} is not a known template.`)
   const diskSize =
     optionalInteger(input, 'diskSize', DISK_SIZES_GB.min, DISK_SIZES_GB.max, ' (GB)') ?? DISK_SIZES_GB.default
-  const autoShutdownTimeoutHours =
-    optionalInteger(input, 'autoShutdownTimeoutHours', AUTO_SHUTDOWN_HOURS.min, AUTO_SHUTDOWN_HOURS.max) ?? 0
+  const autoShutdownTimeoutHours = autoShutdownHoursOf(input, AUTO_SHUTDOWN_HOURS.min) ?? 0
+  const autoShutdownForce = optionalBoolean(input, 'autoShutdownForce') ?? false
+  const autoSnapshotFrequency = snapshotFrequencyOf(input) ?? 'off'
+  const saveCount = optionalInteger(input, 'autoSnapshotSaveCount', SNAPSHOT_SAVE_COUNT.min, SNAPSHOT_SAVE_COUNT.max)
   const startOnCreate = optionalBoolean(input, 'startOnCreate') ?? true
-  const publicIpInput = optionalString(input, 'publicIp')
+  const takeInitialSnapshot = optionalBoolean(input, 'takeInitialSnapshot') ?? false
+  const restorePointEnabled = optionalBoolean(input, 'restorePointEnabled') ?? false
+  const restorePointFrequency = optionalEnum(input, 'restorePointFrequency', RESTORE_POINT_FREQUENCIES)
+  if (restorePointEnabled && (!takeInitialSnapshot || restorePointFrequency === undefined)) {
+    throw badRequest('restorePointEnabled needs takeInitialSnapshot true and a restorePointFrequency.')
+  }
+  const publicIpType = optionalEnum(input, 'publicIpType', PUBLIC_IP_TYPES)
+  const publicIpInput = optionalString(input, 'publicIp') ?? publicIpType
+  const networkId = optionalString(input, 'networkId') ?? null
+  for (const field of ['startupScriptId']) optionalString(input, field)
+  for (const field of ['emailPassword', 'enableNvlink']) optionalBoolean(input, field)
+  const accessorIds = accessorIdsOf(world, input)
 
   lifecycle.settle(world)
   if (!isAvailable(world, type.name, region)) throw conflict(`${type.name} is not available in ${region} right now.`)
 
   const { store } = world
+  const publicIp = publicIpFor(world, publicIpInput)
+  const snapshotId = takeInitialSnapshot ? newSnapshotId(world) : null
+  const live: LiveFacts = {
+    publicIpType: publicIp === null ? 'none' : publicIpInput === 'static' ? 'static' : 'dynamic',
+    autoShutdownForce,
+    autoSnapshotSaveCount: autoSnapshotFrequency === 'off' ? null : (saveCount ?? SNAPSHOT_SAVE_COUNT.default),
+    restorePointFrequency: restorePointEnabled ? (restorePointFrequency ?? null) : null,
+    restorePointSnapshotId: restorePointEnabled ? snapshotId : null,
+    networkId,
+    updatesPending: false,
+    reservation: null,
+    storageUsed: 0,
+  }
   const machine: MachineRecord = {
     id: newMachineId(world),
     name,
@@ -228,24 +307,48 @@ export function createMachine(world: World, body: unknown): MachineAction {
     ram: type.ramGb * GIB,
     gpu: type.gpu,
     storageTotal: diskSize * GIB,
-    publicIp: publicIpFor(world, publicIpInput),
+    publicIp,
     privateIp: randomPrivateIp(world.rng),
     autoShutdownTimeoutHours,
-    autoSnapshotFrequency: 'off',
+    autoSnapshotFrequency,
     teamId: store.teamId,
     userId: store.currentUserId,
     dtCreated: world.clock.now(),
     dtLastRun: null,
     transition: null,
+    live,
   }
   store.machines.set(machine.id, machine)
-  store.accessors.set(machine.id, new Map([[machine.userId, 'admin']]))
-  return { machine, event: lifecycle.provisionMachine(world, machine, startOnCreate) }
+  const access = new Map<string, 'admin' | 'user'>([[machine.userId, 'admin']])
+  for (const userId of accessorIds) if (!access.has(userId)) access.set(userId, 'user')
+  store.accessors.set(machine.id, access)
+  const event = lifecycle.provisionMachine(world, machine, startOnCreate)
+  if (takeInitialSnapshot) recordInstantEvent(world, machine.id, 'snapshot-create')
+  return { machine, event }
 }
 
-const UPDATE_FIELDS = ['name', 'machineType', 'autoShutdownTimeoutHours', 'autoSnapshotFrequency'] as const
+const UPDATE_FIELDS = [
+  'name',
+  'machineType',
+  'autoShutdownTimeoutHours',
+  'autoSnapshotFrequency',
+  'diskSize',
+  'publicIpType',
+  'networkId',
+  'autoShutdownEnabled',
+  'autoShutdownTimeout',
+  'autoShutdownForce',
+  'autoSnapshotEnabled',
+  'autoSnapshotSaveCount',
+  'restorePointEnabled',
+  'restorePointFrequency',
+  'restorePointSnapshotId',
+] as const
 
-/** PUT /machines/{id}: name, auto-shutdown and snapshots any time; the machine type only while off. */
+/**
+ * PUT /machines/{id}: name, settings and the disk (grow only) any time; the machine type only while off. Takes the
+ * contract's fields and the live service's.
+ */
 export function updateMachine(world: World, id: string, body: unknown): MachineAction {
   const input = requireObject(body)
   if (!UPDATE_FIELDS.some((field) => input[field] !== undefined)) {
@@ -253,15 +356,27 @@ export function updateMachine(world: World, id: string, body: unknown): MachineA
   }
   const rawName = optionalString(input, 'name')
   const name = rawName === undefined ? undefined : machineName(rawName)
-  const autoShutdownTimeoutHours = optionalInteger(input, 'autoShutdownTimeoutHours', 0, AUTO_SHUTDOWN_HOURS.max)
-  const frequency = optionalString(input, 'autoSnapshotFrequency')
-  if (frequency !== undefined && !(SNAPSHOT_FREQUENCIES as readonly string[]).includes(frequency)) {
-    throw badRequest(`autoSnapshotFrequency must be one of: ${SNAPSHOT_FREQUENCIES.join(', ')}.`)
-  }
+  const autoShutdownTimeoutHours = autoShutdownHoursOf(input, 0)
+  const autoShutdownForce = optionalBoolean(input, 'autoShutdownForce')
+  const frequency = snapshotFrequencyOf(input)
+  const saveCount = optionalInteger(input, 'autoSnapshotSaveCount', SNAPSHOT_SAVE_COUNT.min, SNAPSHOT_SAVE_COUNT.max)
   const typeName = optionalString(input, 'machineType')
   const type = typeName === undefined ? undefined : knownMachineType(typeName)
+  const diskSize = optionalInteger(input, 'diskSize', DISK_SIZES_GB.min, DISK_SIZES_GB.max, ' (GB)')
+  const publicIpType = optionalEnum(input, 'publicIpType', PUBLIC_IP_TYPES)
+  const networkId = optionalString(input, 'networkId')
+  const restorePointEnabled = optionalBoolean(input, 'restorePointEnabled')
+  const restorePointFrequency = optionalEnum(input, 'restorePointFrequency', RESTORE_POINT_FREQUENCIES)
+  const restorePointSnapshotId = optionalString(input, 'restorePointSnapshotId')
 
   const machine = getMachine(world, id)
+  const { live } = machine
+  if (diskSize !== undefined && diskSize * GIB < machine.storageTotal) {
+    throw badRequest(`diskSize can only grow: the disk has ${Math.round(machine.storageTotal / GIB)} GB.`)
+  }
+  if (restorePointEnabled === true && (restorePointSnapshotId ?? live.restorePointSnapshotId) === null) {
+    throw badRequest('restorePointEnabled needs a restorePointSnapshotId.')
+  }
   if (type && type.name !== machine.machineType) {
     assertOffered(type, machine.region)
     if (machine.state !== 'off') throw conflict('Change the machine type while the machine is off.')
@@ -272,7 +387,22 @@ export function updateMachine(world: World, id: string, body: unknown): MachineA
   }
   if (name !== undefined) machine.name = name
   if (autoShutdownTimeoutHours !== undefined) machine.autoShutdownTimeoutHours = autoShutdownTimeoutHours
-  if (frequency !== undefined) machine.autoSnapshotFrequency = frequency as SnapshotFrequency
+  if (autoShutdownForce !== undefined) live.autoShutdownForce = autoShutdownForce
+  if (frequency !== undefined) machine.autoSnapshotFrequency = frequency
+  if (machine.autoSnapshotFrequency === 'off') live.autoSnapshotSaveCount = null
+  else live.autoSnapshotSaveCount = saveCount ?? live.autoSnapshotSaveCount ?? SNAPSHOT_SAVE_COUNT.default
+  if (diskSize !== undefined) machine.storageTotal = diskSize * GIB
+  if (publicIpType !== undefined) {
+    live.publicIpType = publicIpType
+    if (publicIpType === 'none') machine.publicIp = null
+    else machine.publicIp ??= randomPublicIp(world.rng)
+  }
+  if (networkId !== undefined) live.networkId = networkId
+  if (restorePointSnapshotId !== undefined) live.restorePointSnapshotId = restorePointSnapshotId
+  if (restorePointEnabled === false) live.restorePointFrequency = null
+  else if (restorePointEnabled === true || restorePointFrequency !== undefined) {
+    live.restorePointFrequency = restorePointFrequency ?? 'shutdown'
+  }
   touch(world.store)
   return { machine, event: recordInstantEvent(world, machine.id, 'update') }
 }

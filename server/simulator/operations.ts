@@ -20,7 +20,21 @@ export const OPERATIONS = [
 
 export type OperationId = (typeof OPERATIONS)[number]['id']
 
-export const OPERATION_IDS: readonly OperationId[] = OPERATIONS.map((operation) => operation.id)
+/**
+ * Reads of the live v1 service beyond the contract (openapi/paperspace-extras.yml): who the key belongs to and the
+ * team's people. Both dialects answer them alike.
+ */
+export const EXTRA_OPERATIONS = [
+  { id: 'getAuthSession', method: 'GET', path: '/auth/session' },
+  { id: 'listTeamUsers', method: 'GET', path: '/teams/:teamId/users' },
+] as const
 
-export const isOperationId = (value: string): value is OperationId =>
+export type ExtraOperationId = (typeof EXTRA_OPERATIONS)[number]['id']
+
+/** Every operation the simulator answers, the contract's and the extra reads (fault rules may name any of them). */
+export const OPERATION_IDS: readonly (OperationId | ExtraOperationId)[] = [...OPERATIONS, ...EXTRA_OPERATIONS].map(
+  (operation) => operation.id,
+)
+
+export const isOperationId = (value: string): value is OperationId | ExtraOperationId =>
   (OPERATION_IDS as readonly string[]).includes(value)

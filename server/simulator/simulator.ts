@@ -13,7 +13,9 @@ import {
   LIVE_RETRY_AFTER_SECONDS,
   READ_OPERATIONS,
 } from './live-dialect'
+import { EXTRA_OPERATIONS } from './operations'
 import type { TeamUser } from './store'
+import { teamOf } from './team'
 import { createWorld } from './world'
 
 export type { Clock } from './clock'
@@ -105,6 +107,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const clock = options.clock ?? systemClock
   const world = createWorld({ seed, machines, speed, clock })
   const { store } = world
+  // The team's newcomers join before any request, so access can be granted to them from the start.
+  teamOf(world)
   const faults = new FaultInjector(seed, options.faults ?? [])
   const live = dialect === 'live'
   if (live) adaptWorldToLive(world)
@@ -119,7 +123,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
             {
               kind: 'rate-limit',
               rate: live429Rate,
-              operations: [...READ_OPERATIONS],
+              operations: [...READ_OPERATIONS, ...EXTRA_OPERATIONS.map((operation) => operation.id)],
               retryAfter: LIVE_RETRY_AFTER_SECONDS,
             },
           ]),

@@ -18,7 +18,16 @@ export type MachineState = (typeof MACHINE_STATES)[number]
 export const SNAPSHOT_FREQUENCIES = ['hourly', 'daily', 'weekly', 'monthly', 'off'] as const
 export type SnapshotFrequency = (typeof SNAPSHOT_FREQUENCIES)[number]
 
-export type EventType = 'create' | 'start' | 'stop' | 'restart' | 'update' | 'delete' | 'grant-access' | 'revoke-access'
+export type EventType =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'update'
+  | 'delete'
+  | 'grant-access'
+  | 'revoke-access'
+  | 'snapshot-create'
 export type EventState = 'in progress' | 'done' | 'error'
 export type Access = 'admin' | 'user'
 
@@ -33,6 +42,35 @@ export interface Transition {
   eventId: string
   phases: Phase[]
   final: MachineState
+}
+
+export type PublicIpType = 'static' | 'dynamic' | 'none'
+
+/** A capacity reservation the machine runs under (live service only). */
+export interface Reservation {
+  id: string
+  name: string
+  isActive: boolean
+  dtStarted: number
+  dtFinished: number | null
+}
+
+/** What the live service tells about a machine beyond the contract's Machine. */
+export interface LiveFacts {
+  publicIpType: PublicIpType
+  /** meaningful only while auto-shutdown is on */
+  autoShutdownForce: boolean
+  /** how many automatic snapshots are kept; null while snapshots are off */
+  autoSnapshotSaveCount: number | null
+  /** 'shutdown': the disk returns to the restore point at every shutdown; null: no restore point */
+  restorePointFrequency: 'shutdown' | null
+  restorePointSnapshotId: string | null
+  networkId: string | null
+  /** the operating system has updates queued for the next state transition */
+  updatesPending: boolean
+  reservation: Reservation | null
+  /** bytes used on the disk */
+  storageUsed: number
 }
 
 /** The simulator's own record of a machine; the contract's `Machine` is a view of it. */
@@ -60,6 +98,7 @@ export interface MachineRecord {
   dtCreated: number
   dtLastRun: number | null
   transition: Transition | null
+  live: LiveFacts
 }
 
 export interface EventRecord {

@@ -52,3 +52,26 @@ export function machineName(raw: string): string {
   if (name.length > MAX_NAME_LENGTH) throw badRequest(`name must be at most ${MAX_NAME_LENGTH} characters.`)
   return name
 }
+
+export function optionalEnum<T extends string>(
+  body: Record<string, unknown>,
+  field: string,
+  values: readonly T[],
+): T | undefined {
+  const value = body[field]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value)) {
+    throw badRequest(`${field} must be one of: ${values.join(', ')}.`)
+  }
+  return value as T
+}
+
+/** A list of strings (e.g. user ids), duplicates dropped, in the order sent. */
+export function optionalStringList(body: Record<string, unknown>, field: string): string[] | undefined {
+  const value = body[field]
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
+    throw badRequest(`${field} must be a list of ids.`)
+  }
+  return [...new Set(value as string[])]
+}

@@ -1,17 +1,40 @@
 /** Machine access: who can use a machine, grant and revoke. */
-import { type QueryClient, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query'
 import { client, isApiError, unwrap } from './client'
 import { eventKeys } from './event-keys'
 import { machineKeys } from './machines'
+import type { AccessorList } from './normalize'
 import type { components } from './schema'
 
 export type Accessor = components['schemas']['Accessor']
 
+/**
+ * Everyone with access to a machine. The live service pages the list (`nextPage`, sent back as `after`); the
+ * contract's is a single list, which the client hands over as one last page. Pages are followed to the end.
+ */
+export async function fetchAllAccessors(machineId: string, signal?: AbortSignal): Promise<Accessor[]> {
+  const found = new Map<string, Accessor>()
+  const unnamed: Accessor[] = []
+  let after: string | undefined
+  for (;;) {
+    // The contract declares no query on this path; `after` is the live service's.
+    const params = { path: { id: machineId }, ...(after ? { query: { after } } : {}) } as { path: { id: string } }
+    const page = (await unwrap(
+      client.GET('/machines/{id}/accessors', { params, ...(signal ? { signal } : {}) }),
+    )) as unknown as AccessorList
+    for (const accessor of page.items ?? []) {
+      if (!accessor.userId) unnamed.push(accessor)
+      else if (!found.has(accessor.userId)) found.set(accessor.userId, accessor)
+    }
+    if (!page.hasMore || !page.nextPage || page.nextPage === after) return [...found.values(), ...unnamed]
+    after = page.nextPage
+  }
+}
+
 export function accessorsQueryOptions(machineId: string) {
   return queryOptions({
     queryKey: machineKeys.accessors(machineId),
-    queryFn: ({ signal }) =>
-      unwrap(client.GET('/machines/{id}/accessors', { params: { path: { id: machineId } }, signal })),
+    queryFn: ({ signal }) => fetchAllAccessors(machineId, signal),
   })
 }
 
@@ -41,66 +64,6 @@ export function useRevokeAccess(machineId: string) {
         queryClient.invalidateQueries({ queryKey: machineKeys.accessors(machineId) }),
         queryClient.invalidateQueries({ queryKey: eventKeys.all }),
       ]),
-  })
-}
-
-/** Someone seen with access to some machine of the team. */
-export interface Teammate {
-  userId: string
-  email: string
-}
-
-export const accessKeys = {
-  all: ['access'] as const,
-  /** Teammates found by looking at the accessors of a few machines. */
-  teammates: (sample: number) => [...accessKeys.all, 'teammates', sample] as const,
-}
-
-function addTeammates(into: Map<string, Teammate>, accessors: readonly Accessor[] | undefined): void {
-  for (const accessor of accessors ?? []) {
-    if (accessor.userId && !into.has(accessor.userId)) {
-      into.set(accessor.userId, { userId: accessor.userId, email: accessor.email ?? '' })
-    }
-  }
-}
-
-/** Everyone seen as an accessor of any machine whose accessors are in the query cache, by email. */
-export function cachedTeammates(queryClient: QueryClient): Teammate[] {
-  const found = new Map<string, Teammate>()
-  const queries = queryClient
-    .getQueryCache()
-    .findAll({ queryKey: machineKeys.details(), predicate: (query) => query.queryKey[3] === 'accessors' })
-  for (const query of queries) addTeammates(found, query.state.data as Accessor[] | undefined)
-  return sortTeammates([...found.values()])
-}
-
-export function mergeTeammates(...lists: ReadonlyArray<readonly Teammate[] | undefined>): Teammate[] {
-  const found = new Map<string, Teammate>()
-  for (const list of lists)
-    for (const teammate of list ?? []) if (!found.has(teammate.userId)) found.set(teammate.userId, teammate)
-  return sortTeammates([...found.values()])
-}
-
-function sortTeammates(list: Teammate[]): Teammate[] {
-  return list.sort((a, b) => (a.email || a.userId).localeCompare(b.email || b.userId))
-}
-
-/**
- * A cheap look-up of who is on the team: the accessors of the first few machines (one small page of machines,
- * then one request per sampled machine). Each accessor list lands in its own cache entry too.
- */
-export function teammatesQueryOptions(queryClient: QueryClient, sample = 6) {
-  return queryOptions({
-    queryKey: accessKeys.teammates(sample),
-    queryFn: async ({ signal }): Promise<Teammate[]> => {
-      const page = await unwrap(client.GET('/machines', { params: { query: { limit: sample } }, signal }))
-      const ids = (page.items ?? []).flatMap((machine) => (machine.id ? [machine.id] : [])).slice(0, sample)
-      const lists = await Promise.allSettled(ids.map((id) => queryClient.fetchQuery(accessorsQueryOptions(id))))
-      const found = new Map<string, Teammate>()
-      for (const list of lists) if (list.status === 'fulfilled') addTeammates(found, list.value)
-      return sortTeammates([...found.values()])
-    },
-    staleTime: 5 * 60_000,
   })
 }
 
@@ -153,7 +116,6 @@ export function useGrantAccessToMany() {
         ...results
           .filter((result) => result.status === 'granted')
           .map((result) => queryClient.invalidateQueries({ queryKey: machineKeys.accessors(result.machineId) })),
-        queryClient.invalidateQueries({ queryKey: accessKeys.all }),
         queryClient.invalidateQueries({ queryKey: eventKeys.all }),
       ]),
   })

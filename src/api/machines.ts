@@ -6,9 +6,11 @@ import { type QueryClient, queryOptions } from '@tanstack/react-query'
 import { isTransitional } from '../lib/machine-state'
 import { lastAnswerAt, onTheBeat } from '../lib/polling'
 import { client, unwrap } from './client'
+import type { Machine } from './normalize'
 import type { components } from './schema'
 
-export type Machine = components['schemas']['Machine']
+/** A machine as the pages see it: the contract's fields and, from the live service, its extras (normalize.ts). */
+export type { Machine }
 export type MachineCreate = components['schemas']['MachineCreate']
 export type MachineUpdate = components['schemas']['MachineUpdate']
 
@@ -21,6 +23,8 @@ export const machineKeys = {
   detail: (id: string) => [...machineKeys.details(), id] as const,
   accessors: (id: string) => [...machineKeys.detail(id), 'accessors'] as const,
   desktop: (id: string) => [...machineKeys.detail(id), 'desktop'] as const,
+  /** When the machine last started, read from its events; `version` changes whenever the machine does. */
+  lastStart: (id: string, version: string) => [...machineKeys.detail(id), 'last-start', version] as const,
 }
 
 /** The largest page the API serves. */
@@ -170,5 +174,61 @@ export function putMachines(queryClient: QueryClient, machines: readonly Machine
     })
     const added = [...byId.values()].filter((m) => !seen.has(m.id ?? ''))
     return added.length > 0 ? [...added, ...next] : next
+  })
+}
+
+/**
+ * Whether the service leaves out when a machine last ran: the live service has no `dtLastRun` (it sends
+ * `dtModified` instead); its `start` events tell. A contract machine without `dtLastRun` never ran.
+ */
+export function needsLastStart(machine: Machine): boolean {
+  return !machine.dtLastRun && machine.dtModified !== undefined && Boolean(machine.id)
+}
+
+const LAST_START_PAGE = 50
+const LAST_START_PAGES = 3
+/** The events that leave a machine running; the latest one done is when it last started. */
+const START_EVENTS: ReadonlySet<string> = new Set(['start', 'restart'])
+
+interface EventItem {
+  machineId?: string
+  type?: string
+  state?: string
+  dtCreated?: string
+  dtFinished?: string | null
+}
+
+/**
+ * When a machine last started: the end of its latest `start` (or `restart`) event that is done, from the event feed
+ * filtered by `machineId`, newest first, reading at most a few pages. `null` when none is found.
+ */
+export async function fetchLastStart(machineId: string, signal?: AbortSignal): Promise<string | null> {
+  let after: string | undefined
+  for (let page = 0; page < LAST_START_PAGES; page++) {
+    const query = { machineId, limit: LAST_START_PAGE, ...(after ? { after } : {}) } as { limit: number }
+    const events = await unwrap(client.GET('/machine-events', { params: { query }, ...(signal ? { signal } : {}) }))
+    for (const event of (events.items ?? []) as EventItem[]) {
+      // A service that ignored the filter would send other machines' events too.
+      if (event.machineId !== machineId) continue
+      if (event.type && START_EVENTS.has(event.type) && event.state === 'done') {
+        return event.dtFinished || event.dtCreated || null
+      }
+    }
+    if (!events.hasMore || !events.nextPage || events.nextPage === after) return null
+    after = events.nextPage
+  }
+  return null
+}
+
+/**
+ * The last start of one machine, looked up once per change of the machine (its `dtModified`, else its state): only
+ * rows on screen ask, so a fleet of thousands costs a request per machine shown, not per machine.
+ */
+export function lastStartQueryOptions(machine: Machine) {
+  const id = machine.id ?? ''
+  return queryOptions({
+    queryKey: machineKeys.lastStart(id, machine.dtModified ?? machine.state ?? ''),
+    queryFn: ({ signal }) => fetchLastStart(id, signal),
+    staleTime: Number.POSITIVE_INFINITY,
   })
 }

@@ -68,10 +68,50 @@ describe('machines', () => {
   })
 
   it('leaves out what the live service sends as null, where the contract has no null', () => {
-    const [never, cpu] = normalizeMachineList(liveMachineList).items ?? []
-    expect(never).not.toHaveProperty('dtLastRun')
+    const [, cpu] = normalizeMachineList(liveMachineList).items ?? []
     expect(cpu).not.toHaveProperty('gpu')
+    expect(cpu).not.toHaveProperty('accelerators')
+    expect(cpu).not.toHaveProperty('reservation')
+    expect(cpu).not.toHaveProperty('dtDeleted')
     expect(cpu?.publicIp).toBeNull()
+  })
+
+  it('takes the GPU from the accelerators, and makes up no last run and no owner', () => {
+    const machine = normalizeMachine(liveMachine)
+    expect(machine.gpu).toBe('NVIDIA A100 80GB')
+    expect(machine.accelerators).toEqual([{ name: 'NVIDIA A100 80GB', count: 1, memory: 80 * GIB }])
+    for (const absent of ['dtLastRun', 'userId', 'teamId']) expect(machine).not.toHaveProperty(absent)
+    const eight = normalizeMachine({ accelerators: [{ name: 'NVIDIA H100', count: '8', memory: null }] })
+    expect(eight).toEqual({ gpu: 'NVIDIA H100', accelerators: [{ name: 'NVIDIA H100', count: 8 }] })
+    // A gpu the service does send is kept.
+    expect(normalizeMachine({ gpu: 'A100', accelerators: [{ name: 'x', count: 1 }] }).gpu).toBe('A100')
+    expect(normalizeMachine({ accelerators: [{ count: 2 }, 'junk'] })).toEqual({ accelerators: [] })
+  })
+
+  it('reads the live extras as numbers and switches', () => {
+    const machine = normalizeMachine({
+      storageUsed: '1073741824',
+      usageRate: '3.09',
+      storageRate: 0.0096,
+      autoSnapshotSaveCount: 3,
+      updatesPending: true,
+      restorePointEnabled: true,
+      restorePointFrequency: 'shutdown',
+      restorePointSnapshotId: 'ss1234',
+      reservation: { id: 'rsv1', name: 'A100 reservation', isActive: true, dtStarted: '2026-01-01T00:00:00Z' },
+      networkId: null,
+    })
+    expect(machine).toEqual({
+      storageUsed: GIB,
+      usageRate: 3.09,
+      storageRate: 0.0096,
+      autoSnapshotSaveCount: 3,
+      updatesPending: true,
+      restorePointEnabled: true,
+      restorePointFrequency: 'shutdown',
+      restorePointSnapshotId: 'ss1234',
+      reservation: { id: 'rsv1', name: 'A100 reservation', isActive: true, dtStarted: '2026-01-01T00:00:00Z' },
+    })
   })
 
   it('keeps the live extra fields harmlessly', () => {
@@ -87,6 +127,11 @@ describe('machines', () => {
       'storageRate',
       'dtModified',
       'reservation',
+      'updatesPending',
+      'restorePointEnabled',
+      'restorePointFrequency',
+      'restorePointSnapshotId',
+      'autoSnapshotSaveCount',
     ]) {
       expect(machine, extra).toHaveProperty(extra)
     }
@@ -176,9 +221,17 @@ describe('accessors', () => {
       machineId: 'psi60q5p3qm1',
       access: 'user',
     }
-    expect(normalizeAccessorList(liveAccessors, context)[0]).toMatchObject(expected)
-    expect(normalizeAccessorList(liveAccessors, context)).toHaveLength(2)
-    expect(normalizeAccessorList(liveAccessorsPage, context)).toEqual([expect.objectContaining(expected)])
+    const first = normalizeAccessorList(liveAccessors, context)
+    expect(first.items[0]).toMatchObject(expected)
+    expect(first.items).toHaveLength(2)
+    expect(first).toMatchObject({ hasMore: true, nextPage: liveAccessors.nextPage })
+    expect(normalizeAccessorList(liveAccessorsPage, context)).toEqual({
+      items: [expect.objectContaining(expected)],
+      hasMore: false,
+    })
+    // A bare list (the contract's) is one last page.
+    expect(normalizeAccessorList(liveAccessors.items, context)).toMatchObject({ hasMore: false })
+    expect(normalizeAccessorList(liveAccessors.items, context)).not.toHaveProperty('nextPage')
     expect(
       normalizeBody(call('GET', '/machines/{id}/accessors/{userId}', { id: 'psx', userId: 'urfjthdzr' }), liveAccessor),
     ).toMatchObject({ userId: 'urfjthdzr', email: 'grace.hopper@example.com', machineId: 'psx', access: 'user' })
@@ -189,6 +242,11 @@ describe('accessors', () => {
     expect(normalizeBody(call('DELETE', '/machines/{id}/accessors/{userId}', { id: 'a', userId: 'b' }), {})).toBe(
       undefined,
     )
+  })
+
+  it('leaves out accessors whose access was revoked', () => {
+    const page = { items: [{ user: { id: 'u1' } }, { dtDeleted: '2026-11-01T00:00:00Z', user: { id: 'u2' } }] }
+    expect(normalizeAccessorList(page).items.map((accessor) => accessor.userId)).toEqual(['u1'])
   })
 
   it('keeps an access level the service does send', () => {
@@ -213,7 +271,12 @@ describe('desktop', () => {
 
 describe('availability', () => {
   it('takes long region names and other spellings of a type', () => {
-    expect(normalizeAvailability(liveAvailability)).toEqual({ available: false, machineType: 'A100', region: 'ny2' })
+    expect(normalizeAvailability(liveAvailability)).toEqual({ available: false })
+    expect(normalizeAvailability({ available: 'true', machineType: 'a100', region: 'East Coast (NY2)' })).toEqual({
+      available: true,
+      machineType: 'A100',
+      region: 'ny2',
+    })
   })
 })
 
@@ -241,7 +304,10 @@ describe('contract answers', () => {
     expect(normalizeMachine(contractStart)).toEqual(contractStart)
     expect(normalizeEventList(contractEventList)).toEqual(contractEventList)
     const machineId = contractAccessors[0]?.machineId ?? ''
-    expect(normalizeAccessorList(contractAccessors, { machineId })).toEqual(contractAccessors)
+    expect(normalizeAccessorList(contractAccessors, { machineId })).toEqual({
+      items: contractAccessors,
+      hasMore: false,
+    })
     expect(normalizeDesktop(contractDesktop)).toEqual(contractDesktop)
     expect(normalizeAvailability(contractAvailability)).toEqual(contractAvailability)
   })
@@ -253,7 +319,7 @@ describe('odd input', () => {
       expect(() => normalizeMachineList(body)).not.toThrow()
       expect(normalizeMachineList(body).items).toEqual([])
       expect(normalizeEventList(body).items).toEqual([])
-      expect(normalizeAccessorList(body)).toEqual([])
+      expect(normalizeAccessorList(body).items).toEqual([])
       expect(normalizeMachine(body)).toEqual(Array.isArray(body) || typeof body !== 'object' || !body ? {} : body)
       expect(() => normalizeDesktop(body)).not.toThrow()
       expect(() => normalizeEvent(body)).not.toThrow()

@@ -5,10 +5,15 @@
  * rewritten into the contract's schema types:
  *
  * - `{ event, data }` (create, update, delete, start, stop, restart) → the Machine in `data`; a deleted machine → no body
- * - `ram`, `storageTotal`, `cpus` as numeric strings → numbers; `gpu`/`dtLastRun` null → left out
+ * - `ram`, `storageTotal`, `storageUsed`, `cpus` and the rates as numeric strings → numbers; nulls → left out
+ * - `accelerators` → `gpu` (their names) when the service sends no `gpu`; the accelerators stay, counts and memory as
+ *   numbers. A live machine has no `dtLastRun` (its `start` events tell, see machines.ts) and no owner (`userId`):
+ *   nothing is made up for them
  * - long region names ("East Coast (NY2)") → short ids ("ny2"); machine types in another case → the catalog's spelling
  * - events `{ name, state, dtStarted, ... }` → MachineEvent with `type`
- * - accessors `{ user: { id, email, firstName, lastName } }` (bare or in a page) → Accessor
+ * - accessor lists, a bare array (contract) or a page (live) → a page `{ items, hasMore, nextPage? }` of Accessor, so
+ *   callers follow `nextPage` either way; `{ user: { id, email, ... } }` items → Accessor; revoked ones (`dtDeleted`)
+ *   left out
  * - desktops `{ vnc }` / `{ windows }` → DesktopConfig `{ host, port, protocol, token? }`
  * - `nextPage: null` → left out
  *
@@ -18,11 +23,58 @@ import { machineTypeInfo, regionId } from '../lib/catalog'
 import type { components } from './schema'
 
 type Schemas = components['schemas']
-export type Machine = Schemas['Machine']
+
+/** One kind of GPU in a machine, as the live service lists it. */
+export interface Accelerator {
+  name: string
+  count: number
+  /** bytes of memory of each one */
+  memory?: number
+}
+
+export interface Reservation {
+  id?: string
+  name?: string
+  isActive?: boolean
+  dtStarted?: string
+  dtFinished?: string
+}
+
+/** What the live service tells about a machine beyond the contract, once normalised; every field may be missing. */
+export interface LiveMachineFacts {
+  agentType?: string
+  accelerators?: Accelerator[]
+  /** bytes */
+  storageUsed?: number
+  /** dollars per hour while running */
+  usageRate?: number
+  /** dollars per hour for the disk */
+  storageRate?: number
+  publicIpType?: string
+  autoShutdownTimeout?: number
+  autoShutdownForce?: boolean
+  autoSnapshotFrequency?: string
+  autoSnapshotSaveCount?: number
+  restorePointEnabled?: boolean
+  restorePointFrequency?: string
+  restorePointSnapshotId?: string
+  networkId?: string
+  updatesPending?: boolean
+  reservation?: Reservation
+  dtModified?: string
+}
+
+export type Machine = Schemas['Machine'] & LiveMachineFacts
 export type MachineList = Schemas['MachineList']
 export type MachineEvent = Schemas['MachineEvent']
 export type MachineEventList = Schemas['MachineEventList']
 export type Accessor = Schemas['Accessor']
+/** A page of accessors: what every accessor list becomes here, in either dialect. */
+export interface AccessorList {
+  items: Accessor[]
+  hasMore: boolean
+  nextPage?: string
+}
 export type DesktopConfig = Schemas['DesktopConfig']
 export interface Availability {
   available?: boolean
@@ -75,18 +127,78 @@ export function regionValue(value: unknown): string | undefined {
   return typeof value === 'string' ? regionId(value) || undefined : undefined
 }
 
+function normalizeAccelerators(value: unknown): Accelerator[] | undefined {
+  if (!Array.isArray(value)) return undefined
+  const accelerators: Accelerator[] = []
+  for (const raw of value) {
+    if (!isObject(raw)) continue
+    const name = nonEmptyString(raw.name)
+    const count = toNumber(raw.count) ?? 1
+    if (!name || count <= 0) continue
+    const memory = toNumber(raw.memory)
+    accelerators.push(memory === undefined ? { name, count } : { name, count, memory })
+  }
+  return accelerators
+}
+
+function normalizeReservation(value: unknown): Reservation | undefined {
+  if (!isObject(value)) return undefined
+  const reservation: Json = { ...value }
+  for (const key of ['id', 'name', 'dtStarted', 'dtFinished']) assign(reservation, key, nonEmptyString(value[key]))
+  assign(reservation, 'isActive', toBoolean(value.isActive))
+  return reservation as Reservation
+}
+
 export function normalizeMachine(body: unknown): Machine {
   const raw = unwrapEnvelope(body)
   if (!isObject(raw)) return {}
   const machine: Json = { ...raw }
-  for (const key of ['cpus', 'ram', 'storageTotal', 'storageUsed']) {
+  for (const key of [
+    'cpus',
+    'ram',
+    'storageTotal',
+    'storageUsed',
+    'usageRate',
+    'storageRate',
+    'autoSnapshotSaveCount',
+    'autoShutdownTimeout',
+  ]) {
     if (key in machine) assign(machine, key, toNumber(machine[key]))
+  }
+  for (const key of ['autoShutdownForce', 'restorePointEnabled', 'updatesPending']) {
+    if (key in machine) assign(machine, key, toBoolean(machine[key]))
   }
   if ('region' in machine) assign(machine, 'region', regionValue(machine.region))
   if ('machineType' in machine) assign(machine, 'machineType', machineTypeName(machine.machineType))
-  for (const key of ['gpu', 'dtLastRun', 'dtCreated', 'name', 'os', 'teamId', 'userId', 'state']) {
+  for (const key of [
+    'gpu',
+    'dtLastRun',
+    'dtCreated',
+    'dtModified',
+    'name',
+    'os',
+    'teamId',
+    'userId',
+    'state',
+    'agentType',
+    'publicIpType',
+    'autoSnapshotFrequency',
+    'restorePointFrequency',
+    'restorePointSnapshotId',
+    'networkId',
+  ]) {
     if (key in machine) assign(machine, key, nonEmptyString(machine[key]))
   }
+  if ('accelerators' in machine) {
+    const accelerators = normalizeAccelerators(machine.accelerators)
+    assign(machine, 'accelerators', accelerators)
+    if (machine.gpu === undefined && accelerators && accelerators.length > 0) {
+      machine.gpu = accelerators.map((accelerator) => accelerator.name).join(' + ')
+    }
+  }
+  if ('reservation' in machine) assign(machine, 'reservation', normalizeReservation(machine.reservation))
+  // A machine the live service lists is not deleted; the field says so only in the answer to a deletion.
+  if ('dtDeleted' in machine) assign(machine, 'dtDeleted', nonEmptyString(machine.dtDeleted))
   const autoShutdown = toBoolean(machine.autoShutdownEnabled)
   const timeout = toNumber(machine.autoShutdownTimeout)
   assign(machine, 'autoShutdownEnabled', autoShutdown ?? (timeout === undefined ? undefined : timeout > 0))
@@ -113,12 +225,13 @@ function items(body: unknown): unknown[] {
 function normalizePage<T>(
   body: unknown,
   item: (raw: unknown) => T,
+  keep: (raw: unknown) => boolean = () => true,
 ): { items: T[]; hasMore: boolean; nextPage?: string } {
   const page: Json = isObject(body) ? { ...body } : {}
   const nextPage = nonEmptyString(page.nextPage)
   assign(page, 'nextPage', nextPage)
   page.hasMore = typeof page.hasMore === 'boolean' ? page.hasMore : nextPage !== undefined
-  page.items = items(body).filter(isObject).map(item)
+  page.items = items(body).filter(isObject).filter(keep).map(item)
   return page as { items: T[]; hasMore: boolean; nextPage?: string }
 }
 
@@ -161,10 +274,13 @@ export function normalizeAccessor(body: unknown, context: { machineId?: string; 
   return accessor as Accessor
 }
 
-export function normalizeAccessorList(body: unknown, context: { machineId?: string } = {}): Accessor[] {
-  return items(body)
-    .filter(isObject)
-    .map((item) => normalizeAccessor(item, context))
+/** A list of accessors, bare (contract) or paged (live), as a page; accessors revoked (`dtDeleted`) are left out. */
+export function normalizeAccessorList(body: unknown, context: { machineId?: string } = {}): AccessorList {
+  return normalizePage(
+    Array.isArray(body) ? { items: body } : body,
+    (item) => normalizeAccessor(item, context),
+    (item) => !(isObject(item) && nonEmptyString(item.dtDeleted)),
+  )
 }
 
 export function normalizeDesktop(body: unknown): DesktopConfig {

@@ -55,8 +55,15 @@ describe('create form', () => {
       diskSize: 100,
       startOnCreate: true,
       autoShutdownTimeoutHours: 12,
+      autoShutdownEnabled: true,
+      autoShutdownTimeout: 12,
     })
     expect(toMachineCreate(valid)).not.toHaveProperty('autoShutdownTimeoutHours')
+    expect(toMachineCreate(valid)).not.toHaveProperty('accessorIds')
+    expect(toMachineCreate(valid)).not.toHaveProperty('takeInitialSnapshot')
+    expect(
+      toMachineCreate({ ...valid, accessorIds: ['u1', 'u2'], takeInitialSnapshot: true, startOnCreate: false }),
+    ).toMatchObject({ accessorIds: ['u1', 'u2'], takeInitialSnapshot: true, startOnCreate: false })
   })
 
   it('groups machine types by class', () => {

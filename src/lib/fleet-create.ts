@@ -2,7 +2,17 @@
 import type { components } from '../api/schema'
 import { MACHINE_TYPES, machineTypeInfo, REGIONS, regionId, regionName, TEMPLATES } from './catalog'
 
-type MachineCreate = components['schemas']['MachineCreate']
+/**
+ * The create body: the contract's fields, and the live service's own: `accessorIds` (people to grant at once),
+ * `takeInitialSnapshot`, and auto-shutdown as `autoShutdownEnabled` + `autoShutdownTimeout` (sent beside the
+ * contract's `autoShutdownTimeoutHours`, so either service reads it).
+ */
+export type MachineCreateBody = components['schemas']['MachineCreate'] & {
+  accessorIds?: string[]
+  takeInitialSnapshot?: boolean
+  autoShutdownEnabled?: boolean
+  autoShutdownTimeout?: number
+}
 
 export const NAME_MAX = 64
 export const DISK_GB = { min: 50, max: 2000, default: 50 } as const
@@ -19,6 +29,9 @@ export interface CreateFormValues {
   startOnCreate: boolean
   autoShutdown: boolean
   autoShutdownHours: string
+  /** user ids to grant access to the new machine */
+  accessorIds: string[]
+  takeInitialSnapshot: boolean
 }
 
 export type CreateField = keyof CreateFormValues
@@ -37,6 +50,8 @@ export function initialCreateValues(prefill: { region?: string | undefined; mach
     startOnCreate: true,
     autoShutdown: false,
     autoShutdownHours: '8',
+    accessorIds: [] as string[],
+    takeInitialSnapshot: false,
   } satisfies CreateFormValues
 }
 
@@ -78,7 +93,8 @@ export function validateCreateForm(values: CreateFormValues): CreateFormErrors {
 }
 
 /** The request body for valid values. */
-export function toMachineCreate(values: CreateFormValues): MachineCreate {
+export function toMachineCreate(values: CreateFormValues): MachineCreateBody {
+  const hours = Number(values.autoShutdownHours.trim())
   return {
     name: values.name.trim(),
     region: values.region,
@@ -86,7 +102,11 @@ export function toMachineCreate(values: CreateFormValues): MachineCreate {
     templateId: values.templateId,
     diskSize: Number(values.diskSize.trim()),
     startOnCreate: values.startOnCreate,
-    ...(values.autoShutdown ? { autoShutdownTimeoutHours: Number(values.autoShutdownHours.trim()) } : {}),
+    ...(values.autoShutdown
+      ? { autoShutdownTimeoutHours: hours, autoShutdownEnabled: true, autoShutdownTimeout: hours }
+      : {}),
+    ...(values.accessorIds.length > 0 ? { accessorIds: [...values.accessorIds] } : {}),
+    ...(values.takeInitialSnapshot ? { takeInitialSnapshot: true } : {}),
   }
 }
 

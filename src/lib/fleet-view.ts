@@ -4,11 +4,12 @@
  * object and cached by identity, so unchanged machines kept by the query cache cost nothing on the next poll).
  */
 import type { components } from '../api/schema'
-import { machineTypeInfo, regionId, regionName } from './catalog'
+import { type AcceleratorLike, gpuSummary, gpuTotal } from './accelerators'
+import { regionId, regionName } from './catalog'
 import type { FleetSortKey, SortDirection } from './fleet-search'
 import { stateLabel } from './machine-state'
 
-type Machine = components['schemas']['Machine']
+type Machine = components['schemas']['Machine'] & { accelerators?: AcceleratorLike[] }
 
 export type { FleetSortKey, SortDirection }
 
@@ -32,18 +33,14 @@ export function toNumber(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined
 }
 
-/** "NVIDIA A100", "8 × NVIDIA H100", or "" for a machine without a GPU. */
+/** "NVIDIA A100", "8 × NVIDIA H100", or "" for a machine without a GPU (from its accelerators where listed). */
 export function gpuLabel(machine: Machine): string {
-  if (!machine.gpu) return ''
-  const count = machineTypeInfo(machine.machineType)?.gpuCount ?? 1
-  return count > 1 ? `${count} × ${machine.gpu}` : machine.gpu
+  return gpuSummary(machine)
 }
 
-/** How many GPUs a machine has: from the catalog, else one when the API names a GPU. */
+/** How many GPUs a machine has: its accelerators, else the catalog, else one when the API names a GPU. */
 export function gpuCount(machine: Machine): number {
-  const info = machineTypeInfo(machine.machineType)
-  if (info) return info.gpuCount
-  return machine.gpu ? 1 : 0
+  return gpuTotal(machine)
 }
 
 /**

@@ -3,6 +3,7 @@ import { type ReactNode, useId, useRef, useState } from 'react'
 import { availabilityQueryOptions } from '../../../api/availability'
 import { useCreateMachine } from '../../../api/machine-mutations'
 import type { Machine } from '../../../api/machines'
+import { memberName, teamMembersQueryOptions } from '../../../api/team'
 import { Button } from '../../../components/ui/button'
 import { Dialog } from '../../../components/ui/dialog'
 import { Spinner } from '../../../components/ui/spinner'
@@ -20,6 +21,7 @@ import {
   validateCreateForm,
 } from '../../../lib/fleet-create'
 import { formatMoney } from '../../../lib/format'
+import { resolveUserId, TeammateHint, TeammatePicker } from '../-detail/teammates'
 
 const FIELD_ORDER: readonly CreateField[] = [
   'name',
@@ -95,6 +97,96 @@ function Availability({ region, machineType }: { region: string; machineType: st
     <p role="status" className={cn('rounded-md border px-3 py-2 text-sm', tone)}>
       {content}
     </p>
+  )
+}
+
+/** People to grant access to the new machine at once: picked from the team, or by user id. */
+function PeopleToGrant({ value, onChange }: { value: readonly string[]; onChange: (ids: string[]) => void }) {
+  const team = useQuery(teamMembersQueryOptions())
+  const [typed, setTyped] = useState('')
+  const [error, setError] = useState<string | undefined>()
+  const inputId = useId()
+  const chosen = new Set(value)
+  const offered = (team.data ?? []).filter((member) => !chosen.has(member.user.id)).length
+  const nameOf = (userId: string) => {
+    const member = team.data?.find((candidate) => candidate.user.id === userId)
+    return member ? memberName(member.user) : userId
+  }
+  const add = () => {
+    const resolved = resolveUserId(typed, team.data ?? [])
+    if ('error' in resolved) {
+      setError(resolved.error)
+      return
+    }
+    setError(undefined)
+    setTyped('')
+    if (!chosen.has(resolved.userId)) onChange([...value, resolved.userId])
+  }
+  return (
+    <div className="flex flex-col gap-1 sm:col-span-2">
+      <label htmlFor={inputId} className="text-sm font-medium">
+        People to grant access
+      </label>
+      {/* Enter adds the person typed (once the list has picked one), rather than sending the form. */}
+      <fieldset
+        aria-label="Add a person"
+        className="m-0 flex min-w-0 gap-2 border-0 p-0"
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.defaultPrevented && typed.trim() !== '') {
+            event.preventDefault()
+            add()
+          }
+        }}
+      >
+        <TeammatePicker
+          id={inputId}
+          value={typed}
+          onChange={(next) => {
+            setTyped(next)
+            setError(undefined)
+          }}
+          team={team}
+          exclude={chosen}
+          invalid={Boolean(error)}
+          describedBy={error ? `${inputId}-error` : `${inputId}-hint`}
+          className="flex-1"
+        />
+        <Button onClick={add} disabled={typed.trim() === ''}>
+          Add
+        </Button>
+      </fieldset>
+      {error ? (
+        <p id={`${inputId}-error`} className="text-sm text-red-700 dark:text-red-300">
+          {error}
+        </p>
+      ) : (
+        <TeammateHint id={inputId} value={typed} team={team} offered={offered} />
+      )}
+      {value.length > 0 ? (
+        <ul aria-label="People to grant access" className="flex flex-wrap gap-2">
+          {value.map((userId) => (
+            <li
+              key={userId}
+              className="inline-flex items-center gap-1 rounded-full bg-slate-100 py-0.5 pr-1 pl-3 text-sm dark:bg-slate-800"
+            >
+              {nameOf(userId)}
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`Remove ${nameOf(userId)}`}
+                onClick={() => onChange(value.filter((id) => id !== userId))}
+              >
+                ×
+              </Button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Only you can use it at first; people added here get access as soon as it exists.
+        </p>
+      )}
+    </div>
   )
 }
 
@@ -282,6 +374,15 @@ function CreateMachineForm({
           <input
             type="checkbox"
             className="size-4 accent-indigo-600"
+            checked={values.takeInitialSnapshot}
+            onChange={(event) => set('takeInitialSnapshot', event.target.checked)}
+          />
+          Take a snapshot of the new disk
+        </label>
+        <label className="inline-flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            className="size-4 accent-indigo-600"
             checked={values.autoShutdown}
             onChange={(event) => set('autoShutdown', event.target.checked)}
           />
@@ -308,6 +409,7 @@ function CreateMachineForm({
           </div>
         ) : null}
       </div>
+      <PeopleToGrant value={values.accessorIds} onChange={(ids) => set('accessorIds', ids)} />
       <div className="sm:col-span-2">
         {offered ? (
           <Availability region={values.region} machineType={values.machineType} />

@@ -1,7 +1,9 @@
+import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
-import { memo } from 'react'
-import type { Machine } from '../../../api/machines'
+import { memo, type RefObject, useEffect, useRef, useState } from 'react'
+import { lastStartQueryOptions, type Machine, needsLastStart } from '../../../api/machines'
 import { StateBadge } from '../../../components/state-badge'
+import { gpuDetail } from '../../../lib/accelerators'
 import { regionName } from '../../../lib/catalog'
 import { autoShutdownLabel, gpuLabel } from '../../../lib/fleet-view'
 import { formatBytes, formatExact, formatRelative } from '../../../lib/format'
@@ -24,6 +26,51 @@ const muted = 'text-slate-500 dark:text-slate-400'
 
 function Missing() {
   return <span className={muted}>—</span>
+}
+
+/** True once the element has come into the viewport (and from then on); true at once where that cannot be told. */
+function useSeen(ref: RefObject<HTMLElement | null>): boolean {
+  const [seen, setSeen] = useState(() => typeof IntersectionObserver === 'undefined')
+  useEffect(() => {
+    const element = ref.current
+    if (seen || !element) return
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) setSeen(true)
+    })
+    observer.observe(element)
+    return () => observer.disconnect()
+  }, [ref, seen])
+  return seen
+}
+
+function RelativeTo({ iso, now }: { iso: string; now: number }) {
+  return (
+    <time dateTime={iso} title={formatExact(iso)}>
+      {formatRelative(iso, now)}
+    </time>
+  )
+}
+
+/**
+ * When a machine of the live service last started: it sends no `dtLastRun`, so the machine's own events are read,
+ * once the row is on screen and again whenever the machine changes.
+ */
+function LastStart({ machine, now }: { machine: Machine; now: number }) {
+  const ref = useRef<HTMLSpanElement>(null)
+  const seen = useSeen(ref)
+  const query = useQuery({ ...lastStartQueryOptions(machine), enabled: seen })
+  const iso = query.data ?? null
+  return (
+    <span ref={ref}>
+      {iso ? (
+        <RelativeTo iso={iso} now={now} />
+      ) : (
+        <span className={muted} title={query.isSuccess ? 'No start among its events' : undefined}>
+          —
+        </span>
+      )}
+    </span>
+  )
 }
 
 /**
@@ -66,7 +113,7 @@ export const MachineRow = memo(function MachineRow({ machine, index, selected, o
         <StateBadge state={machine.state} />
       </td>
       <td className={cell}>{machine.machineType || <Missing />}</td>
-      <td className={cell} title={gpu || undefined}>
+      <td className={cell} title={gpu ? gpuDetail(machine) : undefined}>
         {gpu || <Missing />}
       </td>
       <td className={cell}>{machine.region ? regionName(machine.region) : <Missing />}</td>
@@ -78,9 +125,9 @@ export const MachineRow = memo(function MachineRow({ machine, index, selected, o
       <td className={cell}>{autoShutdownLabel(machine)}</td>
       <td className={cell}>
         {machine.dtLastRun ? (
-          <time dateTime={machine.dtLastRun} title={formatExact(machine.dtLastRun)}>
-            {formatRelative(machine.dtLastRun, now)}
-          </time>
+          <RelativeTo iso={machine.dtLastRun} now={now} />
+        ) : needsLastStart(machine) ? (
+          <LastStart machine={machine} now={now} />
         ) : (
           <span className={muted}>Never</span>
         )}

@@ -1,42 +1,27 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useId, useRef, useState } from 'react'
-import {
-  type Accessor,
-  accessorsQueryOptions,
-  cachedTeammates,
-  mergeTeammates,
-  teammatesQueryOptions,
-  useGrantAccess,
-  useRevokeAccess,
-} from '../../../api/access'
+import { type Accessor, accessorsQueryOptions, useGrantAccess, useRevokeAccess } from '../../../api/access'
 import type { Machine } from '../../../api/machines'
+import { teamMembersQueryOptions } from '../../../api/team'
 import { Badge } from '../../../components/ui/badge'
 import { Button } from '../../../components/ui/button'
 import { ConfirmDialog } from '../../../components/ui/dialog'
 import { SkeletonRows } from '../../../components/ui/skeleton'
 import { EmptyState, ErrorState } from '../../../components/ui/states'
-import { cn } from '../../../lib/cn'
 import { BulkGrantDialog } from './bulk-grant-dialog'
-import { describedBy, inputClasses } from './field'
+import { describedBy } from './field'
 import { Section, StaleNotice } from './section'
-import { resolveUserId, TeammateOptions } from './teammates'
+import { resolveUserId, TeammateHint, TeammatePicker } from './teammates'
 
 const who = (accessor: Accessor) => accessor.email || accessor.userId || 'unknown user'
 
-/** The teammates to suggest: accessors seen on machines in the cache plus a small look-up, minus current ones. */
-function useTeammateSuggestions(current: readonly Accessor[] | undefined) {
-  const queryClient = useQueryClient()
-  const sampled = useQuery(teammatesQueryOptions(queryClient))
-  const all = mergeTeammates(cachedTeammates(queryClient), sampled.data)
-  const have = new Set((current ?? []).map((accessor) => accessor.userId))
-  return { all, suggestions: all.filter((teammate) => !have.has(teammate.userId)) }
-}
-
-/** Who can use the machine; grant by user id (teammates suggested), revoke with confirmation, or grant many. */
+/** Who can use the machine; grant to a team member (picked or by user id), revoke with confirmation, or grant many. */
 export function AccessSection({ machine }: { machine: Machine }) {
   const machineId = machine.id ?? ''
   const accessors = useQuery(accessorsQueryOptions(machineId))
-  const { all, suggestions } = useTeammateSuggestions(accessors.data)
+  const team = useQuery(teamMembersQueryOptions())
+  const have = new Set((accessors.data ?? []).flatMap((accessor) => (accessor.userId ? [accessor.userId] : [])))
+  const offered = (team.data ?? []).filter((member) => !have.has(member.user.id)).length
   const grant = useGrantAccess(machineId)
   const revoke = useRevokeAccess(machineId)
   const [userId, setUserId] = useState('')
@@ -48,13 +33,12 @@ export function AccessSection({ machine }: { machine: Machine }) {
   const [bulkKey, setBulkKey] = useState(0)
   const inputRef = useRef<HTMLInputElement>(null)
   const inputId = useId()
-  const listId = useId()
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (grant.isPending) return
     setNotice(null)
-    const resolved = resolveUserId(userId, all)
+    const resolved = resolveUserId(userId, team.data ?? [])
     if ('error' in resolved) {
       setGrantError(resolved.error)
       inputRef.current?.focus()
@@ -177,32 +161,25 @@ export function AccessSection({ machine }: { machine: Machine }) {
           User ID
         </label>
         <div className="flex flex-wrap gap-2">
-          <input
-            ref={inputRef}
+          <TeammatePicker
             id={inputId}
-            name="userId"
-            list={listId}
-            autoComplete="off"
-            spellCheck={false}
+            inputRef={inputRef}
             value={userId}
-            onChange={(event) => {
-              setUserId(event.target.value)
+            onChange={(value) => {
+              setUserId(value)
               setGrantError(undefined)
             }}
-            aria-invalid={grantError ? true : undefined}
-            aria-describedby={describedBy(inputId, true, grantError)}
-            className={cn(inputClasses(Boolean(grantError)), 'min-w-56 flex-1')}
+            team={team}
+            exclude={have}
+            invalid={Boolean(grantError)}
+            describedBy={describedBy(inputId, true, grantError)}
+            className="min-w-56 flex-1"
           />
           <Button type="submit" variant="primary" pending={grant.isPending}>
             Grant access
           </Button>
         </div>
-        <TeammateOptions id={listId} teammates={suggestions} />
-        <p id={`${inputId}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-          {suggestions.length > 0
-            ? `Pick one of ${suggestions.length} teammates seen on other machines, or paste an ID or a known email.`
-            : 'Paste the ID of a team member, such as u1a2b3c4d.'}
-        </p>
+        <TeammateHint id={inputId} value={userId} team={team} offered={offered} />
         {grantError ? (
           <p id={`${inputId}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
             {grantError}
@@ -238,7 +215,6 @@ export function AccessSection({ machine }: { machine: Machine }) {
         open={bulkOpen}
         onClose={() => setBulkOpen(false)}
         initialUserId={userId}
-        teammates={all}
         currentMachineId={machineId}
       />
     </Section>

@@ -44,6 +44,41 @@ describe('grant one teammate to many machines', () => {
     expect(screen.queryByRole('dialog')).toBeNull()
   })
 
+  it('picks a member with no machine by name with the keyboard and grants them several machines', async () => {
+    const { simulator, user } = await openMachine((m) => m.state === 'off')
+    const store = simulator.store
+    const newcomer = store.users.find(
+      (u) => !store.machines.some((m) => store.accessors(m.id as string).some((a) => a.userId === u.id)),
+    )
+    const [first, second] = store.machines
+    if (!newcomer || !first || !second) throw new Error('the simulated team does not fit this test')
+
+    await user.click(within(region('Access')).getByRole('button', { name: 'Grant to several machines…' }))
+    const dialog = screen.getByRole('dialog', { name: 'Grant access to several machines' })
+    const input = within(dialog).getByRole('combobox', { name: 'User ID' })
+    await within(dialog).findByText(/^Type a name, email or user ID to find one of \d+ team members\.$/)
+    await user.type(input, `${newcomer.firstName} ${newcomer.lastName}`)
+    const list = within(dialog).getByRole('listbox', { name: 'Team members' })
+    expect(within(list).getAllByRole('option')).toHaveLength(1)
+    await user.keyboard('{Escape}')
+    expect(within(dialog).queryByRole('listbox')).toBeNull()
+    expect(screen.getByRole('dialog', { name: 'Grant access to several machines' })).toBeVisible()
+    await user.keyboard('{ArrowDown}{Enter}')
+    expect(input).toHaveValue(newcomer.id)
+    expect(input).toHaveAccessibleDescription(`${newcomer.firstName} ${newcomer.lastName} · ${newcomer.email}`)
+    expect(within(dialog).queryByRole('alert')).toBeNull()
+
+    await within(dialog).findAllByRole('checkbox')
+    for (const machine of [first, second]) {
+      await user.click(within(dialog).getByRole('checkbox', { name: machine.name }))
+    }
+    await user.click(within(dialog).getByRole('button', { name: 'Grant to 2 machines' }))
+    expect(await within(dialog).findByText('2 granted, 0 already had access, 0 failed.')).toBeVisible()
+    for (const machine of [first, second]) {
+      expect(store.accessors(machine.id as string).map((a) => a.userId)).toContain(newcomer.id)
+    }
+  })
+
   it('lists the API message of each machine that failed', async () => {
     const { machine, user } = await openMachine((m) => m.state === 'off')
     await user.click(within(region('Access')).getByRole('button', { name: 'Grant to several machines…' }))

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query'
 import { type FormEvent, useId, useState } from 'react'
-import { type BulkGrantResult, type Teammate, useGrantAccessToMany } from '../../../api/access'
+import { type BulkGrantResult, useGrantAccessToMany } from '../../../api/access'
 import { fleetQueryOptions, type Machine } from '../../../api/machines'
+import { teamMembersQueryOptions } from '../../../api/team'
 import { Badge } from '../../../components/ui/badge'
 import { Button } from '../../../components/ui/button'
 import { Dialog } from '../../../components/ui/dialog'
@@ -11,7 +12,7 @@ import { regionName } from '../../../lib/catalog'
 import { cn } from '../../../lib/cn'
 import { stateLabel } from '../../../lib/machine-state'
 import { describedBy, inputClasses } from './field'
-import { resolveUserId, TeammateOptions } from './teammates'
+import { resolveUserId, TeammateHint, TeammatePicker } from './teammates'
 
 const DIALOG_CLASSES =
   'm-auto w-[min(44rem,calc(100vw-2rem))] rounded-lg bg-white p-0 text-slate-900 shadow-xl dark:bg-slate-900 dark:text-slate-100'
@@ -35,16 +36,15 @@ export function BulkGrantDialog({
   open,
   onClose,
   initialUserId,
-  teammates,
   currentMachineId,
 }: {
   open: boolean
   onClose: () => void
   initialUserId: string
-  teammates: readonly Teammate[]
   currentMachineId: string
 }) {
   const fleet = useQuery({ ...fleetQueryOptions(), enabled: open })
+  const team = useQuery({ ...teamMembersQueryOptions(), enabled: open })
   const grantMany = useGrantAccessToMany()
   const [userId, setUserId] = useState(initialUserId)
   const [userError, setUserError] = useState<string | undefined>()
@@ -55,7 +55,6 @@ export function BulkGrantDialog({
   const baseId = useId()
   const userInputId = `${baseId}-user`
   const filterId = `${baseId}-filter`
-  const listId = `${baseId}-teammates`
   const formId = `${baseId}-form`
 
   const machines = fleet.data ?? []
@@ -75,7 +74,7 @@ export function BulkGrantDialog({
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     if (grantMany.isPending) return
-    const resolved = resolveUserId(userId, teammates)
+    const resolved = resolveUserId(userId, team.data ?? [])
     if ('error' in resolved) {
       setUserError(resolved.error)
       return
@@ -159,21 +158,18 @@ export function BulkGrantDialog({
             <label htmlFor={userInputId} className="text-sm font-medium">
               User ID
             </label>
-            <input
+            <TeammatePicker
               id={userInputId}
-              list={listId}
-              autoComplete="off"
-              spellCheck={false}
               value={userId}
-              onChange={(event) => {
-                setUserId(event.target.value)
+              onChange={(value) => {
+                setUserId(value)
                 setUserError(undefined)
               }}
-              aria-invalid={userError ? true : undefined}
-              aria-describedby={describedBy(userInputId, false, userError)}
-              className={inputClasses(Boolean(userError))}
+              team={team}
+              invalid={Boolean(userError)}
+              describedBy={describedBy(userInputId, true, userError)}
             />
-            <TeammateOptions id={listId} teammates={teammates} />
+            <TeammateHint id={userInputId} value={userId} team={team} offered={team.data?.length ?? 0} />
             {userError ? (
               <p id={`${userInputId}-error`} className="text-sm font-medium text-red-700 dark:text-red-300">
                 {userError}

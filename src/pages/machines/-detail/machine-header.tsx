@@ -2,12 +2,14 @@ import { useQuery } from '@tanstack/react-query'
 import { Link } from '@tanstack/react-router'
 import type { ReactNode } from 'react'
 import { accessorsQueryOptions } from '../../../api/access'
-import type { Machine } from '../../../api/machines'
+import { lastStartQueryOptions, type Machine, needsLastStart } from '../../../api/machines'
 import { RelativeTime } from '../../../components/relative-time'
 import { StateBadge } from '../../../components/state-badge'
+import { Badge } from '../../../components/ui/badge'
 import { CopyButton } from '../../../components/ui/copy-button'
-import { machineTypeInfo, regionName } from '../../../lib/catalog'
-import { formatBytes } from '../../../lib/format'
+import { gpuDetail } from '../../../lib/accelerators'
+import { regionName } from '../../../lib/catalog'
+import { formatBytes, formatMoney } from '../../../lib/format'
 import { isTransitional } from '../../../lib/machine-state'
 import {
   autoShutdownHours,
@@ -43,13 +45,38 @@ function knownFrequency(value: string | undefined): SnapshotFrequency | 'off' | 
     : null
 }
 
-function gpuText(machine: Machine): string | null {
-  if (!machine.gpu) return null
-  const info = machineTypeInfo(machine.machineType)
-  if (!info || info.gpuCount === 0) return machine.gpu
-  return info.gpuCount > 1
-    ? `${info.gpuCount} × ${machine.gpu}, ${info.gpuMemoryGb} GB each`
-    : `${machine.gpu}, ${info.gpuMemoryGb} GB`
+/** "23 GB of 100 GB used" where the service tells what is used (live), else the size alone. */
+function storageText(machine: Machine): string {
+  const total = formatBytes(machine.storageTotal)
+  if (machine.storageUsed === undefined || machine.storageTotal === undefined) return total
+  return `${formatBytes(machine.storageUsed)} of ${total} used`
+}
+
+/** "$3.09/h running, $0.01/h disk": the live service's own rates. */
+function rateText(machine: Machine): string | null {
+  if (machine.usageRate === undefined) return null
+  const disk = machine.storageRate === undefined ? '' : `, ${formatRate(machine.storageRate)} disk`
+  return `${formatRate(machine.usageRate)} running${disk}`
+}
+
+function formatRate(dollarsPerHour: number): string {
+  return dollarsPerHour > 0 && dollarsPerHour < 0.01 ? '< $0.01/h' : `${formatMoney(dollarsPerHour)}/h`
+}
+
+function restorePointText(machine: Machine): string {
+  if (!machine.restorePointEnabled) return 'Off'
+  const when = machine.restorePointFrequency === 'shutdown' ? 'Restored at every shutdown' : 'On'
+  return machine.restorePointSnapshotId ? `${when}, from snapshot ${machine.restorePointSnapshotId}` : when
+}
+
+/** When the machine last started: `dtLastRun` (contract), else its latest start among its events (live). */
+function LastRun({ machine }: { machine: Machine }) {
+  const lookUp = needsLastStart(machine)
+  const lastStart = useQuery({ ...lastStartQueryOptions(machine), enabled: lookUp })
+  if (machine.dtLastRun) return <RelativeTime iso={machine.dtLastRun} />
+  if (!lookUp) return <None>Never</None>
+  if (lastStart.data) return <RelativeTime iso={lastStart.data} />
+  return <None>{lastStart.isSuccess ? 'No start among its events' : '—'}</None>
 }
 
 export function MachineHeader({
@@ -68,7 +95,8 @@ export function MachineHeader({
   retrying: boolean
 }) {
   const id = machine.id ?? ''
-  const gpu = gpuText(machine)
+  const gpu = gpuDetail(machine)
+  const rate = rateText(machine)
   // The access section loads the accessors; the header only reads them, to name the owner.
   const accessors = useQuery({ ...accessorsQueryOptions(id), enabled: false })
   const ownerEmail = accessors.data?.find((accessor) => accessor.userId === machine.userId)?.email
@@ -93,6 +121,11 @@ export function MachineHeader({
         <h1 className="text-2xl font-semibold break-all text-slate-900 dark:text-white">{machine.name}</h1>
         <div role="status" aria-label="Machine state" className="flex items-center gap-2">
           <StateBadge state={machine.state} className="text-sm" />
+          {machine.updatesPending ? (
+            <Badge tone="amber" className="text-sm">
+              Updates pending
+            </Badge>
+          ) : null}
           {isTransitional(machine.state) ? (
             <span className="text-xs text-slate-600 dark:text-slate-400">Checking every 2 seconds…</span>
           ) : null}
@@ -107,10 +140,10 @@ export function MachineHeader({
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border border-slate-200 bg-white p-5 sm:grid-cols-3 lg:grid-cols-5 dark:border-slate-800 dark:bg-slate-900">
         <Fact label="Type">{machine.machineType ?? <None>Unknown</None>}</Fact>
         <Fact label="Region">{regionName(machine.region)}</Fact>
-        <Fact label="GPU">{gpu ?? <None />}</Fact>
+        <Fact label="GPU">{gpu || <None />}</Fact>
         <Fact label="CPUs">{machine.cpus ?? '—'}</Fact>
         <Fact label="RAM">{formatBytes(machine.ram)}</Fact>
-        <Fact label="Storage">{formatBytes(machine.storageTotal)}</Fact>
+        <Fact label="Storage">{storageText(machine)}</Fact>
         <Fact label="OS">{machine.os ?? <None>Unknown</None>}</Fact>
         <Fact label="Public IP">
           {machine.publicIp ? (
@@ -132,6 +165,7 @@ export function MachineHeader({
             <None />
           )}
         </Fact>
+        {rate ? <Fact label="Rate">{rate}</Fact> : null}
         <Fact label="Team">
           <Mono>{machine.teamId ?? '—'}</Mono>
         </Fact>
@@ -143,7 +177,7 @@ export function MachineHeader({
           <RelativeTime iso={machine.dtCreated} />
         </Fact>
         <Fact label="Last run">
-          {machine.dtLastRun ? <RelativeTime iso={machine.dtLastRun} /> : <None>Never</None>}
+          <LastRun machine={machine} />
         </Fact>
         <Fact label="Auto-shutdown">
           {describeAutoShutdown(
@@ -156,7 +190,26 @@ export function MachineHeader({
             autoSnapshotFrequency(machine) ?? knownFrequency(known.autoSnapshot),
             machine.autoSnapshotEnabled,
           )}
+          {machine.autoSnapshotEnabled && machine.autoSnapshotSaveCount
+            ? `, keeps ${machine.autoSnapshotSaveCount}`
+            : ''}
         </Fact>
+        {machine.restorePointEnabled !== undefined ? (
+          <Fact label="Restore point">{restorePointText(machine)}</Fact>
+        ) : null}
+        {machine.reservation ? (
+          <Fact label="Reservation">
+            <span className="truncate">
+              {machine.reservation.name ?? machine.reservation.id ?? 'Reserved'}
+              {machine.reservation.isActive === false ? ' (ended)' : ''}
+            </span>
+          </Fact>
+        ) : null}
+        {machine.networkId ? (
+          <Fact label="Network">
+            <Mono>{machine.networkId}</Mono>
+          </Fact>
+        ) : null}
       </dl>
     </header>
   )

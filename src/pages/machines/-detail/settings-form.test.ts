@@ -12,7 +12,13 @@ const machine: Machine = {
 
 describe('settings form', () => {
   it('starts from what the service reports, and from what was saved here when it does not say', () => {
-    expect(initialSettings(machine)).toEqual({ name: 'box', autoShutdown: '0', autoSnapshot: '', machineType: 'C5' })
+    expect(initialSettings(machine)).toEqual({
+      name: 'box',
+      autoShutdown: '0',
+      autoSnapshot: '',
+      machineType: 'C5',
+      diskSize: '',
+    })
     expect(initialSettings(machine, { autoSnapshot: 'daily' }).autoSnapshot).toBe('daily')
     const live = { ...machine, autoShutdownTimeout: 4, autoSnapshotFrequency: 'Weekly' } as Machine
     expect(initialSettings(live)).toMatchObject({ autoShutdown: '4', autoSnapshot: 'weekly' })
@@ -38,6 +44,19 @@ describe('settings form', () => {
       autoShutdownTimeoutHours: 12,
       machineType: 'C6',
     })
+  })
+
+  it('lets the disk grow, never shrink', () => {
+    const base = initialSettings({ ...machine, storageTotal: 100 * 1024 ** 3 })
+    expect(base.diskSize).toBe('100')
+    expect(validateSettings({ ...base, diskSize: '250' }, base)).toEqual({})
+    expect(validateSettings({ ...base, diskSize: '50' }, base).diskSize).toBe(
+      'A disk can only grow: enter 100 GB or more.',
+    )
+    expect(validateSettings({ ...base, diskSize: '3000' }, base).diskSize).toBe('Enter whole GB, up to 2000.')
+    expect(settingsChanges(base, { ...base, diskSize: '250' })).toEqual({ diskSize: 250 })
+    expect(settingsChanges(base, base)).toEqual({})
+    expect(fieldForServerMessage('diskSize can only grow: the disk has 250 GB.')).toBe('diskSize')
   })
 
   it('puts a refusal at the field it talks about', () => {

@@ -15,7 +15,15 @@ export interface SettingsValues {
   /** 'off', a frequency, or '' = not reported and left unchanged */
   autoSnapshot: string
   machineType: string
+  /** disk size in GB as typed; '' when the size is not reported */
+  diskSize: string
 }
+
+/** The update the form sends: the contract's fields, and the disk size the live service takes. */
+export type SettingsUpdate = MachineUpdate & { diskSize?: number }
+
+export const DISK_MAX_GB = 2000
+const GIB = 1024 ** 3
 
 export type SettingsField = keyof SettingsValues
 export type SettingsErrors = Partial<Record<SettingsField, string>>
@@ -34,10 +42,12 @@ export function initialSettings(machine: Machine, known: KnownSettings = {}): Se
     autoShutdown: hours !== null ? String(hours) : (known.autoShutdown ?? ''),
     autoSnapshot: frequency ?? known.autoSnapshot ?? '',
     machineType: machine.machineType ?? '',
+    diskSize: machine.storageTotal ? String(Math.ceil(machine.storageTotal / GIB)) : '',
   }
 }
 
-export function validateSettings(values: SettingsValues): SettingsErrors {
+/** Every problem with the values; the disk may only grow, so `initial` holds the size it has now. */
+export function validateSettings(values: SettingsValues, initial?: SettingsValues): SettingsErrors {
   const errors: SettingsErrors = {}
   const name = values.name.trim()
   if (name === '') errors.name = 'Enter a name.'
@@ -52,12 +62,21 @@ export function validateSettings(values: SettingsValues): SettingsErrors {
     }
   }
   if (values.machineType.trim() === '') errors.machineType = 'Pick a machine type.'
+  const disk = values.diskSize.trim()
+  const current = Number(initial?.diskSize || 0)
+  if (disk !== '' && disk !== initial?.diskSize) {
+    if (!/^\d+$/.test(disk) || Number(disk) > DISK_MAX_GB) {
+      errors.diskSize = `Enter whole GB, up to ${DISK_MAX_GB}.`
+    } else if (Number(disk) < current) {
+      errors.diskSize = `A disk can only grow: enter ${current} GB or more.`
+    }
+  }
   return errors
 }
 
 /** The update body: only the fields that differ from where the form started. */
-export function settingsChanges(initial: SettingsValues, values: SettingsValues): MachineUpdate {
-  const body: MachineUpdate = {}
+export function settingsChanges(initial: SettingsValues, values: SettingsValues): SettingsUpdate {
+  const body: SettingsUpdate = {}
   const name = values.name.trim()
   if (name !== initial.name.trim()) body.name = name
   const hours = values.autoShutdown.trim()
@@ -66,6 +85,8 @@ export function settingsChanges(initial: SettingsValues, values: SettingsValues)
     body.autoSnapshotFrequency = values.autoSnapshot
   }
   if (values.machineType !== initial.machineType) body.machineType = values.machineType
+  const disk = values.diskSize.trim()
+  if (disk !== '' && disk !== initial.diskSize.trim()) body.diskSize = Number(disk)
   return body
 }
 
@@ -75,5 +96,6 @@ export function fieldForServerMessage(message: string): SettingsField | null {
   if (/autoShutdown/i.test(message) || /auto-shutdown/i.test(message)) return 'autoShutdown'
   if (/autoSnapshot/i.test(message) || /snapshot/i.test(message)) return 'autoSnapshot'
   if (/machineType|machine type/i.test(message)) return 'machineType'
+  if (/diskSize|\bdisk\b/i.test(message)) return 'diskSize'
   return null
 }

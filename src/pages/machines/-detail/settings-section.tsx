@@ -12,6 +12,7 @@ import { describedBy, Field, inputClasses } from './field'
 import { AUTO_SHUTDOWN_MAX_HOURS, SNAPSHOT_FREQUENCIES } from './machine-facts'
 import { Section } from './section'
 import {
+  DISK_MAX_GB,
   fieldForServerMessage,
   initialSettings,
   type KnownSettings,
@@ -23,7 +24,7 @@ import {
 } from './settings-form'
 
 const CLASS_LABEL: Record<MachineClass, string> = { cpu: 'CPU', gpu: 'GPU', 'multi-gpu': 'Multi-GPU' }
-const FIELD_ORDER: SettingsField[] = ['name', 'autoShutdown', 'autoSnapshot', 'machineType']
+const FIELD_ORDER: SettingsField[] = ['name', 'autoShutdown', 'autoSnapshot', 'machineType', 'diskSize']
 
 function typeOptions(machine: Machine) {
   const region = regionId(machine.region)
@@ -36,7 +37,10 @@ function typeOptions(machine: Machine) {
   return { groups: groups.filter((group) => group.types.length > 0), extra: known ? null : machine.machineType }
 }
 
-/** Name, auto-shutdown, auto-snapshots and (while off) the machine type. Only changed fields are sent. */
+/**
+ * Name, auto-shutdown, auto-snapshots, (while off) the machine type, and the disk size (grow only). Only changed
+ * fields are sent.
+ */
 export function SettingsSection({
   machine,
   known,
@@ -77,7 +81,7 @@ export function SettingsSection({
     if (update.isPending) return
     setFormError(null)
     setNotice(null)
-    const found = validateSettings(values)
+    const found = validateSettings(values, base)
     setErrors(found)
     if (Object.values(found).some(Boolean)) {
       focusFirst(found)
@@ -116,6 +120,9 @@ export function SettingsSection({
     }
   }
 
+  const diskHint = base.diskSize
+    ? `${base.diskSize} GB now. A disk can grow, up to ${DISK_MAX_GB} GB, but never shrink.`
+    : 'The service does not report the size.'
   const typeHint = isOff
     ? 'Changes the hardware; the machine stays off.'
     : `Change the machine type while the machine is off. It is ${stateLabel(machine.state).toLowerCase()} now.`
@@ -202,6 +209,19 @@ export function SettingsSection({
               </optgroup>
             ))}
           </select>
+        </Field>
+        <Field id={fieldId('diskSize')} label="Disk size (GB)" hint={diskHint} error={errors.diskSize}>
+          <input
+            id={fieldId('diskSize')}
+            name="diskSize"
+            inputMode="numeric"
+            value={values.diskSize}
+            disabled={base.diskSize === ''}
+            onChange={(event) => set('diskSize', event.target.value)}
+            aria-invalid={errors.diskSize ? true : undefined}
+            aria-describedby={describedBy(fieldId('diskSize'), true, errors.diskSize)}
+            className={inputClasses(Boolean(errors.diskSize))}
+          />
         </Field>
         {formError ? (
           <div
