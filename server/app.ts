@@ -5,6 +5,7 @@ import { type Config, isLoopback, type Secret } from './config'
 import { type LocalUpstream, startDemoUpstream } from './demo-upstream'
 import { handleClientError, handleError, sendError, writeRawError } from './errors'
 import { registerFleetApi } from './fleet-api'
+import { registerGuardApi } from './guard-api'
 import { actorOf, fetchKeyOwner, keyOwnerCache, ssoPerson } from './identity'
 import { AccessLog, type LogStream, loggerOptions } from './logger'
 import { BODY_LIMIT, registerProxy } from './proxy'
@@ -187,6 +188,7 @@ async function addRoutes(app: FastifyInstance, config: Config, options: RouteOpt
       ...(keyOwner === undefined ? {} : { keyOwner }),
       ssoPersonOf,
     })
+    await registerGuardApi(api, { store, now, credentialFor })
     await registerProxy(api, {
       upstreamUrl: upstream.url,
       credentialFor,

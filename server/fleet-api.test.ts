@@ -277,7 +277,9 @@ describe.each(testEngines)('with the store on $name', (engine) => {
       }
       const signIns = await listAudit(store.db, { action: 'sign-in', actor: owner().email }, { limit: 10 })
       expect(signIns.items.length).toBeGreaterThanOrEqual(4)
-      expect(signIns.items[0]?.summary).toBe('Sign in from Chrome on Linux')
+      expect(signIns.items.map((entry) => entry.summary)).toEqual(
+        expect.arrayContaining(['Sign in from Chrome on Linux', 'Sign in from Firefox on macOS']),
+      )
       const signOuts = await listAudit(store.db, { action: 'sign-out' }, { limit: 10 })
       expect(signOuts.items.length).toBeGreaterThanOrEqual(1)
     })
@@ -340,3 +342,37 @@ describe.each(testEngines)('with the store on $name', (engine) => {
 })
 
 reportPostgresSkip('the store-backed server')
+
+describe('the guard API mounted in the server', () => {
+  it('keeps tags behind the same rules as the rest of /api: CSRF on changes, JSON errors naming the field', async () => {
+    const store = await testEngines[0]?.open()
+    if (store === undefined) throw new Error('no store engine')
+    const app = await startApp({ PAPERSPACE_API_URL: upstream.url, PAPERSPACE_API_KEY: TEST_KEY }, { store })
+    try {
+      const machine = machineIn('off')
+      const noCsrf = await send(app, `/api/machines/${machine.id}/tags`, {
+        method: 'PUT',
+        headers: json,
+        body: JSON.stringify({ tags: ['gpu'] }),
+      })
+      expect(noCsrf.status).toBe(403)
+      const bad = await change(app, 'PUT', `/api/machines/${machine.id}/tags`, undefined, { tags: ['Not OK!'] })
+      expect(bad.status).toBe(400)
+      expect(bad.json()).toEqual({ code: expect.any(String), message: expect.stringContaining('Not OK!') })
+      const tagged = await change(app, 'PUT', `/api/machines/${machine.id}/tags`, undefined, {
+        tags: ['gpu', 'team-a'],
+      })
+      expect(tagged.json()).toEqual({ machineId: machine.id, tags: ['gpu', 'team-a'] })
+      const tags = (await send(app, '/api/tags')).json()
+      expect(tags.items).toEqual(
+        expect.arrayContaining([
+          { tag: 'gpu', machineIds: [machine.id] },
+          { tag: 'team-a', machineIds: [machine.id] },
+        ]),
+      )
+    } finally {
+      await app.close()
+      await store.close()
+    }
+  })
+})

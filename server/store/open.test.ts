@@ -78,7 +78,8 @@ describe.skipIf(postgresEngine === undefined)('PostgreSQL replicas starting toge
     const schema = `t_replicas_${Date.now().toString(36)}`
     // An empty schema (dropped when `owner` closes), then two servers starting on it at the same moment.
     const owner = await openPostgresSchema(url, schema)
-    await sql`drop table audit, sessions, kysely_migration, kysely_migration_lock`.execute(owner.db)
+    await sql`drop schema ${sql.id(schema)} cascade`.execute(owner.db)
+    await sql`create schema ${sql.id(schema)}`.execute(owner.db)
     const stores = await Promise.all([
       openStore({ engine: 'postgres', url, schema }),
       openStore({ engine: 'postgres', url, schema }),
@@ -109,7 +110,11 @@ describe.skipIf(postgresEngine === undefined)('PostgreSQL without a named schema
         expect.arrayContaining(['audit', 'kysely_migration', 'kysely_migration_lock', 'sessions']),
       )
     } finally {
-      await sql`drop table if exists audit, sessions, kysely_migration, kysely_migration_lock`.execute(store.db)
+      // What the store made in the connection's own schema, whatever the migrations add.
+      const made = await store.db.introspection.getTables()
+      for (const table of made.filter((candidate) => candidate.schema === 'public')) {
+        await sql`drop table if exists ${sql.id(table.name)} cascade`.execute(store.db)
+      }
       await store.close()
       await other.close()
     }

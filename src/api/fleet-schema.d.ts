@@ -90,6 +90,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/machines/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a machine's tags (kept by this server; the Paperspace API has no labels) */
+        put: operations["setMachineTags"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tag in use, with the machines that carry it */
+        get: operations["listTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every start/stop schedule, oldest first */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Create a schedule that starts or stops machines at the times of a cron pattern */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        /** One schedule */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /** Change some of a schedule's fields (runs due before the change are not caught up) */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/api/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every runtime-limit policy, oldest first */
+        get: operations["listPolicies"];
+        put?: never;
+        /** Create a policy limiting how long machines may run */
+        post: operations["createPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        /** One policy */
+        get: operations["getPolicy"];
+        put?: never;
+        post?: never;
+        /** Delete a policy */
+        delete: operations["deletePolicy"];
+        options?: never;
+        head?: never;
+        /** Change some of a policy's fields */
+        patch: operations["updatePolicy"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -170,6 +282,102 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
         };
+        /** @description 1 to 40 lower-case letters, digits, "-", "_" or "."; at most 20 per machine. */
+        Tag: string;
+        TagMachines: {
+            tag: components["schemas"]["Tag"];
+            machineIds: string[];
+        };
+        /** @enum {string} */
+        ScheduleAction: "start" | "stop";
+        /** @description A schedule acts on `machineIds`, on every machine carrying `tag` when it runs, or on both. */
+        ScheduleInput: {
+            name: string;
+            action: components["schemas"]["ScheduleAction"];
+            machineIds?: string[] | null;
+            tag?: components["schemas"]["Tag"] | null;
+            /** @description Five fields: minute hour day-of-month month day-of-week, e.g. "0 8 * * 1-5". */
+            cron: string;
+            /** @description IANA time zone the pattern is read in, e.g. "Europe/Berlin". Across a daylight-saving change a time that does not exist runs at the first time after the gap, and a time that happens twice runs once. */
+            timeZone: string;
+            /** @default false */
+            paused: boolean;
+        };
+        /** @description Any of the fields of ScheduleInput; `null` clears `machineIds` or `tag` (one of them must remain). */
+        SchedulePatch: {
+            name?: string;
+            action?: components["schemas"]["ScheduleAction"];
+            machineIds?: string[] | null;
+            tag?: components["schemas"]["Tag"] | null;
+            cron?: string;
+            timeZone?: string;
+            paused?: boolean;
+        };
+        Schedule: {
+            id: string;
+            name: string;
+            action: components["schemas"]["ScheduleAction"];
+            machineIds: string[] | null;
+            tag: components["schemas"]["Tag"] | null;
+            cron: string;
+            timeZone: string;
+            paused: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description The next three runs (UTC); empty while paused. */
+            nextRuns: string[];
+        };
+        /** @description warnMinutes defaults to 30 (or to maxRunningMinutes when that is shorter); paused to false. */
+        PolicyInput: {
+            name: string;
+            /** @description How long a machine may run, counted from its last start (a restart does not reset it). */
+            maxRunningMinutes: number;
+            /** @description How long before the limit a warning is due (0 for none); at most maxRunningMinutes. */
+            warnMinutes?: number;
+            /** @description Machine types covered (e.g. "A4000"); null for every type. */
+            machineTypes?: string[] | null;
+            /** @description Machines carrying any of these tags; null for every machine. */
+            tags?: components["schemas"]["Tag"][] | null;
+            /** @description Machines carrying this tag are never limited by this policy. */
+            exemptTag?: components["schemas"]["Tag"] | null;
+            paused?: boolean;
+        };
+        /** @description Any of the fields of PolicyInput; null clears machineTypes, tags or exemptTag. */
+        PolicyPatch: {
+            name?: string;
+            /** @description How long a machine may run, counted from its last start (a restart does not reset it). */
+            maxRunningMinutes?: number;
+            /** @description How long before the limit a warning is due (0 for none); at most maxRunningMinutes. */
+            warnMinutes?: number;
+            /** @description Machine types covered (e.g. "A4000"); null for every type. */
+            machineTypes?: string[] | null;
+            /** @description Machines carrying any of these tags; null for every machine. */
+            tags?: components["schemas"]["Tag"][] | null;
+            /** @description Machines carrying this tag are never limited by this policy. */
+            exemptTag?: components["schemas"]["Tag"] | null;
+            paused?: boolean;
+        };
+        Policy: {
+            id: string;
+            name: string;
+            /** @description How long a machine may run, counted from its last start (a restart does not reset it). */
+            maxRunningMinutes: number;
+            /** @description How long before the limit a warning is due (0 for none); at most maxRunningMinutes. */
+            warnMinutes: number;
+            /** @description Machine types covered (e.g. "A4000"); null for every type. */
+            machineTypes: string[] | null;
+            /** @description Machines carrying any of these tags; null for every machine. */
+            tags: components["schemas"]["Tag"][] | null;
+            /** @description Machines carrying this tag are never limited by this policy. */
+            exemptTag: components["schemas"]["Tag"] | null;
+            paused: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
     };
     responses: {
         /** @description An error. */
@@ -183,6 +391,9 @@ export interface components {
         };
     };
     parameters: {
+        PolicyId: string;
+        ScheduleId: string;
+        MachineId: string;
         /** @description The actor's email, name or id (case-insensitive substring). */
         AuditActor: string;
         AuditAction: components["schemas"]["AuditAction"];
@@ -354,6 +565,311 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+        };
+    };
+    setMachineTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The machine's tags from now on (duplicates dropped); an empty list removes them all. */
+                    tags: components["schemas"]["Tag"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The machine's tags as kept, sorted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        machineId: string;
+                        tags: components["schemas"]["Tag"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tags sorted, each with its machine ids sorted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TagMachines"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedules, each with its next runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Schedule"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule with its next runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ScheduleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePatch"];
+            };
+        };
+        responses: {
+            /** @description The schedule as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Policy"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    createPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Created; `Location` names it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+        };
+    };
+    getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deletePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updatePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["PolicyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPatch"];
+            };
+        };
+        responses: {
+            /** @description The policy as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
 }
