@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { type ReactNode, useEffect, useId, useLayoutEffect, useRef } from 'react'
 import { Button, type ButtonVariant } from './button'
 
 export interface DialogProps {
@@ -15,20 +15,45 @@ export interface DialogProps {
 }
 
 /**
- * A modal built on the native <dialog>: the browser traps focus, makes the page behind inert, closes on Escape and
- * gives focus back to what had it before.
+ * A modal built on the native <dialog>: the browser traps focus, makes the page behind inert and closes on Escape
+ * (refused while `busy`). Focus goes back to the element that opened it however it closes: by the `open` prop, by
+ * the browser (Escape, the native `close` event), or by being unmounted while open, which the browser alone would
+ * leave on <body>.
  */
 export function Dialog({ open, onClose, title, description, children, footer, busy = false, className }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
+  const opener = useRef<HTMLElement | null>(null)
   const titleId = useId()
   const descriptionId = useId()
+  // The latest props, for the native close event and the unmount below.
+  const latest = useRef({ open, onClose })
+  latest.current = { open, onClose }
+
+  const giveFocusBack = () => {
+    const target = opener.current
+    opener.current = null
+    if (target?.isConnected && document.activeElement !== target) target.focus()
+  }
 
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
-    if (open && !dialog.open) dialog.showModal()
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null
+      dialog.showModal()
+    }
     if (!open && dialog.open) dialog.close()
   }, [open])
+
+  // Unmounted while open: closed while still in the document (a layout effect's cleanup runs before React removes
+  // the element), so that the page behind is no longer inert and focus can go back.
+  useLayoutEffect(
+    () => () => {
+      if (ref.current?.open) ref.current.close()
+      giveFocusBack()
+    },
+    [],
+  )
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: the backdrop click is a pointer shortcut; Escape closes for keyboards
@@ -39,6 +64,11 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
       onCancel={(event) => {
         event.preventDefault()
         if (!busy) onClose()
+      }}
+      onClose={() => {
+        giveFocusBack()
+        // Closed by the browser rather than by the `open` prop: tell the owner.
+        if (latest.current.open) latest.current.onClose()
       }}
       onClick={(event) => {
         if (event.target === event.currentTarget && !busy) onClose()
