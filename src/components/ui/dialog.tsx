@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useLayoutEffect, useRef } from 'react'
+import { type ReactNode, type RefObject, useEffect, useId, useLayoutEffect, useRef } from 'react'
 import { Button, type ButtonVariant } from './button'
 
 export interface DialogProps {
@@ -29,12 +29,6 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
   const latest = useRef({ open, onClose })
   latest.current = { open, onClose }
 
-  const giveFocusBack = () => {
-    const target = opener.current
-    opener.current = null
-    if (target?.isConnected && document.activeElement !== target) target.focus()
-  }
-
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
@@ -50,7 +44,7 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
   useLayoutEffect(
     () => () => {
       if (ref.current?.open) ref.current.close()
-      giveFocusBack()
+      giveFocusBack(opener)
     },
     [],
   )
@@ -66,7 +60,7 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
         if (!busy) onClose()
       }}
       onClose={() => {
-        giveFocusBack()
+        giveFocusBack(opener)
         // Closed by the browser rather than by the `open` prop: tell the owner.
         if (latest.current.open) latest.current.onClose()
       }}
@@ -94,6 +88,13 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
       ) : null}
     </dialog>
   )
+}
+
+/** Focus back on the element that opened the dialog, if it is still in the page. */
+function giveFocusBack(opener: RefObject<HTMLElement | null>): void {
+  const target = opener.current
+  opener.current = null
+  if (target?.isConnected && document.activeElement !== target) target.focus()
 }
 
 export interface ConfirmDialogProps {
