@@ -79,12 +79,25 @@ describe.each(testEngines)('with the store on $name', (engine) => {
   }
   const keyed = () => start({ PAPERSPACE_API_KEY: TEST_KEY })
   const signin = () => start({ PAPERSPACE_AUTH: 'signin', SESSION_SECRET: SECRET, SIGN_IN_ATTEMPTS_PER_MINUTE: '0' })
+  /** Two servers as two processes would run them: each with its own connections to one database. */
+  const replicas = async (): Promise<[TestApp, TestApp, Store]> => {
+    const [first, second] = await engine.openReplicas()
+    const env = { PAPERSPACE_API_URL: upstream.url, UPSTREAM_CACHE_MS: '0' }
+    const signinEnv = { ...env, PAPERSPACE_AUTH: 'signin', SESSION_SECRET: SECRET, SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }
+    const one = await startApp(signinEnv, { store: first, now })
+    const two = await startApp(signinEnv, { store: second, now })
+    apps.push(one, two)
+    stores.push(second, first)
+    return [one, two, first]
+  }
+  const stores: Store[] = []
 
   beforeAll(async () => {
     store = await engine.open()
   })
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()))
+    for (const opened of stores.splice(0)) await opened.close()
   })
   afterAll(async () => {
     await store?.close()
@@ -285,7 +298,7 @@ describe.each(testEngines)('with the store on $name', (engine) => {
     })
 
     it('two replicas on one database: a sign-out on one is honoured by the other within the check interval', async () => {
-      const [one, two] = [await signin(), await signin()]
+      const [one, two] = await replicas()
       const cookie = await signIn(one)
       expect((await send(two, '/api/v1/machines?limit=1', { headers: { cookie } })).status).toBe(200)
       expect((await change(one, 'DELETE', '/auth/session', cookie)).status).toBe(204)
@@ -295,17 +308,17 @@ describe.each(testEngines)('with the store on $name', (engine) => {
     })
 
     it('two replicas on one database: each audit entry once, whichever replica wrote it', async () => {
-      const [one, two] = [await signin(), await signin()]
+      const [one, two, shared] = await replicas()
       const cookie = await signIn(one)
       const machine = machineIn('off')
-      const before = (await listAudit(store.db, { machineId: machine.id }, { limit: 200 })).items.length
+      const before = (await listAudit(shared.db, { machineId: machine.id }, { limit: 200 })).items.length
       expect((await change(one, 'PUT', `/api/v1/machines/${machine.id}`, cookie, { name: 'from-one' })).status).toBe(
         200,
       )
       expect((await change(two, 'PUT', `/api/v1/machines/${machine.id}`, cookie, { name: 'from-two' })).status).toBe(
         200,
       )
-      const { items } = await listAudit(store.db, { machineId: machine.id }, { limit: 200 })
+      const { items } = await listAudit(shared.db, { machineId: machine.id }, { limit: 200 })
       expect(items.length - before).toBe(2)
       expect(items.slice(0, 2).map((entry) => entry.summary)).toEqual(
         expect.arrayContaining(['Change name "from-one"', 'Change name "from-two"']),

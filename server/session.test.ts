@@ -5,6 +5,7 @@ import { serveFetch } from './demo-upstream'
 import { main } from './main'
 import { SESSION_COOKIE } from './session'
 import { createSimulator, simulatorOptionsFromEnv } from './simulator/simulator'
+import { openStore, type Store } from './store/open'
 import {
   type CallOptions,
   call,
@@ -53,10 +54,13 @@ async function signedIn(app: TestApp, apiKey = TEST_KEY): Promise<string> {
   return sessionCookie(response).cookie
 }
 
+/** One store for every server of this file: replicas share their sessions through it, as through a database. */
+let store: Store
+
 async function startSignin(upstream: TestUpstream, env: Record<string, string> = {}, now?: () => number) {
   const app = await startApp(
     { PAPERSPACE_AUTH: 'signin', PAPERSPACE_API_URL: upstream.url, SESSION_SECRET: SECRET, ...env },
-    now ? { now } : {},
+    now ? { now, store } : { store },
   )
   logs.push(app.rawLogs)
   return app
@@ -67,6 +71,7 @@ let app: TestApp
 let clock = Date.now()
 
 beforeAll(async () => {
+  store = await openStore({ engine: 'sqlite', memory: true })
   upstream = await startUpstream()
   // Far more sign-ins than an admin makes: the limit has its own tests below.
   app = await startSignin(upstream, { UPSTREAM_TIMEOUT_MS: '300', SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, () => clock)
@@ -74,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close()
   await upstream.close()
+  await store.close()
   const everything = [...seenByClients, ...logs.flat()].join('\n')
   expect(everything).not.toContain(TEST_KEY)
 })
@@ -344,7 +350,7 @@ describe('a session', () => {
     expect(response.headers).not.toHaveProperty('set-cookie')
   })
 
-  it('is accepted by another server with the same SESSION_SECRET (stateless replicas)', async () => {
+  it('is accepted by another server with the same SESSION_SECRET (replicas on one store)', async () => {
     const replica = await startSignin(upstream)
     try {
       const cookie = await signedIn(app)

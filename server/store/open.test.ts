@@ -101,21 +101,24 @@ describe.skipIf(postgresEngine === undefined)('PostgreSQL without a named schema
   it("migrates into the connection's own schema even when another schema has a store's tables", async () => {
     const url = process.env.TEST_DATABASE_URL ?? ''
     const other = await openPostgresSchema(url)
-    const store = await openStore({ engine: 'postgres', url })
+    // A schema of this test's own, made the connection's current one by the URL alone (as a DBA would set it).
+    const holder = await openPostgresSchema(url)
+    const mine = `t_own_${Date.now().toString(36)}`
+    await sql`create schema ${sql.id(mine)}`.execute(holder.db)
+    const own = new URL(url)
+    own.searchParams.set('options', `-c search_path=${mine}`)
+    const store = await openStore({ engine: 'postgres', url: own.href })
     try {
       const tables = await sql<{ table_name: string }>`
-        select table_name from information_schema.tables where table_schema = current_schema() order by table_name
+        select table_name from information_schema.tables where table_schema = ${mine} order by table_name
       `.execute(store.db)
       expect(tables.rows.map((row) => row.table_name)).toEqual(
         expect.arrayContaining(['audit', 'kysely_migration', 'kysely_migration_lock', 'sessions']),
       )
     } finally {
-      // What the store made in the connection's own schema, whatever the migrations add.
-      const made = await store.db.introspection.getTables()
-      for (const table of made.filter((candidate) => candidate.schema === 'public')) {
-        await sql`drop table if exists ${sql.id(table.name)} cascade`.execute(store.db)
-      }
       await store.close()
+      await sql`drop schema ${sql.id(mine)} cascade`.execute(holder.db)
+      await holder.close()
       await other.close()
     }
   })
