@@ -32,8 +32,8 @@ function isEnabled(log: FastifyBaseLogger, level: 'info' | 'warn'): boolean {
  * line when the response is done: method, path without the query string, status, duration and, when the
  * server answered with its own error, that error's code. 5xx lines are warnings.
  *
- * Written by the root logger (`attach`), not the request's: the proxy routes silence their request logger so
- * that @fastify/reply-from's own warning about a failed upstream call does not add a second line.
+ * Written by the root logger (`attach`), not the request's: the proxy routes keep their request logger for errors
+ * only, so that an upstream failure is one line.
  */
 export class AccessLog extends LogController {
   #log: FastifyBaseLogger | undefined

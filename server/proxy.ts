@@ -10,8 +10,8 @@ export const API_PREFIX = '/api/v1'
 export const BODY_LIMIT = 64 * 1024
 const USER_AGENT = 'paperspace-fleet/0.1 (+proxy)'
 /**
- * Log level of the proxy routes' request logger: reply-from warns about every failed upstream call, which would
- * be a second line next to the access line (logger.ts) that already records the outcome.
+ * Log level of the proxy routes' request logger: the access line (logger.ts) already records every outcome, so
+ * these routes log only what goes wrong inside the server (an audit entry that cannot be written, say).
  */
 const PROXY_ROUTE_LOG_LEVEL = 'error'
 
